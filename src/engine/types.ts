@@ -1,0 +1,102 @@
+import type { Canary, CanaryStatus, CheckVerdict, HookType } from '../api/index.js';
+
+/** Whether a workload can serve; `deadlineExceeded` makes a wait final. */
+export type Readiness =
+  | { ready: true }
+  | { ready: false; message: string; deadlineExceeded: boolean };
+
+export interface WorkloadObservation {
+  exists: boolean;
+  /** Hash of the canonical pod template (target), or of the template the primary runs. */
+  revision?: string;
+  /** Checksums of the ConfigMaps/Secrets the pod template uses, as `configmap/<name>` → checksum. */
+  trackedConfigs?: Record<string, string>;
+  /** spec.replicas */
+  replicas: number;
+  readiness: Readiness;
+}
+
+export interface Routes {
+  primary: number;
+  canary: number;
+  mirror: boolean;
+}
+
+/** What a router can do; the engine adapts the strategy to it (and says so in an event). */
+export interface RouterCapabilities {
+  /** Split traffic by weight (otherwise only 100/0 and 0/100 switches). */
+  weights: boolean;
+  /** Route requests matching headers/cookies to the canary (A/B testing). */
+  match: boolean;
+  mirror: boolean;
+}
+
+/** Result of one metric check. */
+export interface CheckResult {
+  name: string;
+  verdict: CheckVerdict;
+  value: number | null;
+  min?: number;
+  max?: number;
+  /** Why it failed, with the query's error where there is one. Never a secret. */
+  message?: string;
+  /** The rendered query, for logs. */
+  query?: string;
+}
+
+/** Result of one webhook call. */
+export interface HookResult {
+  name: string;
+  type: HookType;
+  /** Flagger's rule: HTTP 200, 201 or 202. */
+  ok: boolean;
+  status?: number;
+  message?: string;
+}
+
+/** The world as observed before deciding: all cheap reads (informer caches). */
+export interface WorldObservation {
+  target: WorkloadObservation;
+  primary: WorkloadObservation;
+  /** Current routes as the router reports them; null before the router's objects exist. */
+  routes: Routes | null;
+  router: RouterCapabilities;
+  /** Replicas to give the canary when scaling it up from zero. */
+  canaryReplicasWhenUp: number;
+  /** May a new analysis start now (the global --max-concurrent-analyses cap)? */
+  analysisSlot: boolean;
+  /** Validation error of the spec or its references; the engine parks the Canary when set. */
+  invalid?: string;
+  /** Name of the target's kind, for messages (Deployment, DaemonSet). */
+  deleting?: boolean;
+}
+
+/** Things that cost I/O, evaluated only when the engine asks for them. */
+export type Evaluation = 'metrics' | Exclude<HookType, 'post-rollout' | 'event'>;
+
+export interface Observation extends WorldObservation {
+  metrics?: CheckResult[];
+  hooks?: Partial<Record<Evaluation, HookResult[]>>;
+}
+
+export type Severity = 'info' | 'warn' | 'error';
+
+export type Action =
+  | { kind: 'createPrimary' }
+  | { kind: 'ensureRouting' }
+  | { kind: 'promote' }
+  | { kind: 'scale'; workload: 'canary' | 'primary'; replicas: number }
+  | { kind: 'setRoutes'; routes: Routes }
+  | { kind: 'runHooks'; type: 'post-rollout'; phase: 'Succeeded' | 'Failed' }
+  | { kind: 'notify'; severity: Severity; message: string; fields: Record<string, string>; hook?: string }
+  | { kind: 'event'; type: 'Normal' | 'Warning'; reason: string; message: string }
+  | { kind: 'writeBack'; outcome: 'promoted' | 'rolledBack'; reason: string }
+  | { kind: 'revertOnDeletion' }
+  | { kind: 'removeFinalizer' }
+  | { kind: 'addFinalizer' };
+
+export type AdvanceResult =
+  | { kind: 'evaluate'; evaluation: Evaluation }
+  | { kind: 'decision'; status: CanaryStatus; actions: Action[]; requeueAfterMs: number | null };
+
+export type Advance = (canary: Canary, observation: Observation, now: Date) => AdvanceResult;
