@@ -182,6 +182,7 @@ export const canaryStatus = z.object({
   notReadySince: z.string().optional(),
   gate: z.object({ type: z.enum(HOOK_TYPES), since: z.string() }).optional(),
   queuedSince: z.string().optional(),
+  skippedAnalysis: z.string().optional().describe('Why the running promotion skipped the analysis'),
   checks: z.array(checkStatus).optional().describe('Results of the last analysis step'),
   sessionAffinityCookie: z.string().optional(),
   primarySessionAffinityCookie: z.string().optional(),

@@ -1,0 +1,131 @@
+import type { z } from 'zod';
+import { alertProvider } from './alert-provider.js';
+import { API_GROUP, API_VERSION, canary, FLAGGER_GROUP } from './canary.js';
+import { describeValue, errorIssue, formatPath, type RuleIssue, type ValidationIssue } from './issues.js';
+import { inputJsonSchema } from './json-schema.js';
+import { metricTemplate } from './metric-template.js';
+import { checkAlertProviderRules, checkCanaryRules } from './rules.js';
+import { closest } from './suggest.js';
+import { findUnknownFields } from './unknown-fields.js';
+import { formatZodIssues } from './zod-issues.js';
+
+export const PENNANT_API_VERSION = `${API_GROUP}/${API_VERSION}`;
+
+interface KindCheck {
+  schema: z.ZodType;
+  rules: (parsed: unknown) => RuleIssue[];
+}
+
+const kindCheck = <T>(schema: z.ZodType<T>, rules: (parsed: T) => RuleIssue[]): KindCheck => ({
+  schema,
+  rules: (parsed) => rules(parsed as T),
+});
+
+const KINDS: Record<string, KindCheck> = {
+  Canary: kindCheck(canary, (c) => checkCanaryRules(c.spec)),
+  MetricTemplate: kindCheck(metricTemplate, () => []),
+  AlertProvider: kindCheck(alertProvider, (a) => checkAlertProviderRules(a.spec)),
+};
+export const PENNANT_KINDS = Object.keys(KINDS);
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Everything wrong with one parsed YAML document, as the API server and the controller would see it
+ * (and a little stricter: unknown fields, which the API server silently drops, are errors here).
+ * A document of another kind yields a single `skip` issue.
+ */
+export function validateManifest(doc: unknown): ValidationIssue[] {
+  if (!isMap(doc)) {
+    return [errorIssue({
+      path: [],
+      message: `expected a Kubernetes object (a map with apiVersion, kind and metadata), got ${describeValue(doc)}`,
+      hint: 'each YAML document must be one object; separate objects with "---"',
+    })];
+  }
+  const check = typeof doc.kind === 'string' ? KINDS[doc.kind] : undefined;
+  if (check === undefined) return [unknownKind(doc)];
+  const issues = [...apiVersionIssues(doc.apiVersion), ...metadataIssues(doc.metadata)];
+  const root = inputJsonSchema(check.schema);
+  const parsed = check.schema.safeParse(pruneNulls(doc));
+  const schemaIssues = parsed.success ? [] : formatZodIssues(parsed.error.issues, doc, root);
+  issues.push(...withoutDuplicates(schemaIssues, issues), ...findUnknownFields(doc, root));
+  if (parsed.success) issues.push(...check.rules(parsed.data).map((issue) => errorIssue(issue)));
+  return issues;
+}
+
+/** Other kinds are skipped, but a misspelt kind in our own groups is a mistake worth naming. */
+function unknownKind(doc: Record<string, unknown>): ValidationIssue {
+  const { kind, apiVersion } = doc;
+  const group = typeof apiVersion === 'string' ? apiVersion.split('/')[0] : undefined;
+  if (typeof kind === 'string' && (group === API_GROUP || group === FLAGGER_GROUP)) {
+    const near = closest(kind, PENNANT_KINDS);
+    return errorIssue({
+      path: ['kind'],
+      message: `must be one of ${PENNANT_KINDS.join(', ')}; got ${describeValue(kind)}`,
+      hint: near === undefined ? `${group} has no kind ${kind}` : `did you mean "${near}"?`,
+    });
+  }
+  const what = typeof kind === 'string' ? `${kind} is not a Pennant kind` : 'not a Kubernetes object (no kind)';
+  return { severity: 'skip', anchor: 'value', path: typeof kind === 'string' ? ['kind'] : [], message: what, hint: '' };
+}
+
+function apiVersionIssues(apiVersion: unknown): ValidationIssue[] {
+  if (apiVersion === PENNANT_API_VERSION) return [];
+  const flagger = typeof apiVersion === 'string' && apiVersion.startsWith(`${FLAGGER_GROUP}/`);
+  const issue: RuleIssue = {
+    path: ['apiVersion'],
+    message: apiVersion === undefined ? 'required' : `must be ${PENNANT_API_VERSION}, got ${describeValue(apiVersion)}`,
+    hint: flagger
+      ? `change apiVersion to ${PENNANT_API_VERSION}: Pennant is field-compatible with Flagger's API, only the group differs`
+      : `set apiVersion: ${PENNANT_API_VERSION}`,
+  };
+  return [errorIssue(issue)];
+}
+
+function metadataIssues(metadata: unknown): ValidationIssue[] {
+  if (!isMap(metadata) || metadata.name === undefined || metadata.name === null) {
+    return [errorIssue({ path: ['metadata', 'name'], message: 'required', hint: 'add metadata.name: a lowercase DNS name such as podinfo' })];
+  }
+  const issues: ValidationIssue[] = [];
+  const { name, namespace } = metadata;
+  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    issues.push(errorIssue({
+      path: ['metadata', 'name'],
+      message: `must be a DNS-1123 subdomain (lowercase letters, digits, "-" and "."; at most 253), got ${describeValue(name)}`,
+      hint: typeof name === 'string' ? `try "${dnsName(name)}"` : 'quote the name',
+    }));
+  }
+  if (namespace !== undefined && namespace !== null && (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace))) {
+    issues.push(errorIssue({
+      path: ['metadata', 'namespace'],
+      message: `must be a DNS-1123 label (lowercase letters, digits and "-"; at most 63), got ${describeValue(namespace)}`,
+      hint: typeof namespace === 'string' ? `try "${dnsName(namespace).replace(/\./g, '-').slice(0, 63)}"` : 'quote the namespace',
+    }));
+  }
+  return issues;
+}
+
+const dnsName = (name: string): string =>
+  name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253) || 'my-name';
+
+/** Our own apiVersion and metadata checks say it better: drop zod's issue on the same path. */
+function withoutDuplicates(issues: ValidationIssue[], ours: ValidationIssue[]): ValidationIssue[] {
+  const taken = new Set(ours.map((issue) => formatPath(issue.path)));
+  return issues.filter((issue) => !taken.has(formatPath(issue.path)));
+}
+
+/** The API server drops `key: null` before validating (`query:` left blank means absent); so do we. */
+export function pruneNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pruneNulls);
+  if (!isMap(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child !== null) out[key] = pruneNulls(child);
+  }
+  return out;
+}

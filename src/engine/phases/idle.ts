@@ -1,0 +1,117 @@
+import type { Phase } from '../../api/index.js';
+import {
+  type Ctx, done, elapsedMs, event, hookResults, id, metadataFields, need, notify, type Outcome,
+  targetIsPromoted, targetRevisionKey,
+} from '../context.js';
+import { freshRun, promoteWithoutAnalysis, rollback, scaleCanary } from '../outcomes.js';
+import { describeRouting, gateDeadlineMs } from '../settings.js';
+import { sameConfigs, withPhase } from '../status.js';
+import { closeGate, openGate } from './gates.js';
+import { promoting } from './promoting.js';
+
+/** Queued canaries look for a free slot at least this often (slots also wake them when freed). */
+const QUEUE_POLL_MS = 30_000;
+
+const targetChanged = (ctx: Ctx): boolean =>
+  ctx.obs.target.revision !== ctx.status.lastAppliedSpec ||
+  !sameConfigs(ctx.obs.target.trackedConfigs, ctx.status.trackedConfigs);
+
+/** Initialized, Succeeded, Failed: nothing runs until the target's revision changes. */
+export function idle(ctx: Ctx): Outcome {
+  if (ctx.status.phase === 'Failed' && (ctx.status.canaryWeight ?? 0) > 0) return afterFailedPromotion(ctx);
+  if (!targetChanged(ctx)) return done(null);
+  if (targetIsPromoted(ctx)) return acceptPromotedRevision(ctx);
+  return startRollout(ctx);
+}
+
+/**
+ * A promotion failed with traffic left on the canary: nothing new may start until the primary is
+ * ready with the promoted template, and then the promotion resumes where it stopped.
+ */
+function afterFailedPromotion(ctx: Ctx): Outcome {
+  const { primary } = ctx.obs;
+  if (primary.revision !== ctx.status.lastAppliedSpec || !primary.readiness.ready) return done(null);
+  ctx.status = withPhase(ctx.status, 'Promoting', ctx.now, 'the primary is ready, resuming the promotion');
+  event(ctx, 'Normal', 'PromotionResumed', `${id(ctx)}: the primary is ready, resuming the promotion`);
+  return promoting(ctx);
+}
+
+/** Waiting: for confirm-rollout, or for a free analysis slot. */
+export function waiting(ctx: Ctx): Outcome {
+  if (targetIsPromoted(ctx)) return acceptPromotedRevision(ctx, restingPhase(ctx));
+  return startRollout(ctx);
+}
+
+/** The phase to return to when a waiting rollout is abandoned: what the primary's revision earned. */
+function restingPhase(ctx: Ctx): Phase {
+  return (ctx.status.promotedRevisions?.length ?? 0) > 1 ? 'Succeeded' : 'Initialized';
+}
+
+/**
+ * The target is back at the promoted revision (a manual revert, or Pennant's own revert in Git):
+ * nothing to analyse, and the canary stays at zero.
+ */
+function acceptPromotedRevision(ctx: Ctx, phase?: Phase): Outcome {
+  const { target } = ctx.obs;
+  const { gate: _gate, queuedSince: _queued, ...rest } = ctx.status;
+  ctx.status = { ...rest, lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {} };
+  if (phase) ctx.status = withPhase(ctx.status, phase, ctx.now);
+  scaleCanary(ctx, 0);
+  event(ctx, 'Normal', 'RevisionUnchanged', `${id(ctx)} is back at the promoted revision, nothing to analyse`);
+  return done(null);
+}
+
+function startRollout(ctx: Ctx): Outcome {
+  const key = targetRevisionKey(ctx);
+  const window = (ctx.status.promotedRevisions ?? []).slice(1, ctx.settings.rollbackWindow + 1);
+  if (window.includes(key)) return promoteWithoutAnalysis(ctx, 'rollbackWindow: a recently promoted revision');
+  if (ctx.settings.skipAnalysis) return promoteWithoutAnalysis(ctx, 'skipAnalysis');
+
+  const confirmations = hookResults(ctx, 'confirm-rollout');
+  if (confirmations === undefined) return need('confirm-rollout');
+  const refused = confirmations.find((r) => !r.ok);
+  if (refused) return holdAtConfirmRollout(ctx, refused.name);
+  if (!ctx.obs.analysisSlot) return queue(ctx);
+  return beginAnalysis(ctx);
+}
+
+function holdAtConfirmRollout(ctx: Ctx, hookName: string): Outcome {
+  const deadline = gateDeadlineMs(ctx.canary, 'confirm-rollout');
+  const since = ctx.status.gate?.type === 'confirm-rollout' ? ctx.status.gate.since : undefined;
+  if (deadline !== undefined && since && elapsedMs(since, ctx.now) >= deadline) {
+    const { gate: _gate, ...rest } = ctx.status;
+    ctx.status = { ...rest, lastAppliedSpec: ctx.obs.target.revision, trackedConfigs: ctx.obs.target.trackedConfigs ?? {} };
+    return rollback(ctx, `confirm-rollout ${hookName} was not approved within its deadline`, 'warn');
+  }
+  closeGate(ctx, 'confirm-rollout', hookName);
+  ctx.status = withPhase(ctx.status, 'Waiting', ctx.now, `waiting for approval by ${hookName}`);
+  return done(ctx.settings.intervalMs);
+}
+
+function queue(ctx: Ctx): Outcome {
+  const first = !ctx.status.queuedSince;
+  ctx.status = withPhase(
+    { ...ctx.status, queuedSince: ctx.status.queuedSince ?? ctx.now.toISOString() },
+    'Waiting',
+    ctx.now,
+    'queued: the maximum number of concurrent analyses is running',
+  );
+  if (first) event(ctx, 'Normal', 'Queued', `${id(ctx)} is queued: the maximum number of concurrent analyses is running`);
+  return done(QUEUE_POLL_MS);
+}
+
+function beginAnalysis(ctx: Ctx): Outcome {
+  const { target } = ctx.obs;
+  openGate(ctx);
+  ctx.status = withPhase(
+    { ...freshRun(ctx.status), lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {}, lastStepTime: ctx.now.toISOString() },
+    'Progressing',
+    ctx.now,
+  );
+  scaleCanary(ctx, ctx.obs.canaryReplicasWhenUp);
+  event(ctx, 'Normal', 'NewRevision', `New revision detected! Scaling up ${ctx.canary.spec.targetRef.name}.${ctx.canary.metadata.namespace ?? 'default'}`);
+  for (const adjustment of ctx.settings.adjustments) event(ctx, 'Warning', 'StrategyAdjusted', `${id(ctx)}: ${adjustment}`);
+  notify(ctx, 'info', 'New revision detected, progressing canary analysis.', metadataFields(ctx, describeRouting(ctx.canary, ctx.settings)));
+  return done(ctx.settings.intervalMs);
+}
+
