@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export const unitConfig = defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts'],
     environment: 'node',
     testTimeout: 10_000,
   },

@@ -49,7 +49,13 @@ interface KindDefinition {
 }
 
 const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
-const wide = (name: string, type: PrinterColumn['type'], jsonPath: string): PrinterColumn => ({ name, type, jsonPath, priority: 1 });
+/** Shown by `kubectl get -o wide` only. */
+const wide = (name: string, type: PrinterColumn['type'], jsonPath: string): PrinterColumn => ({
+  name,
+  type,
+  jsonPath,
+  priority: 1,
+});
 
 /** Flagger's columns (string-typed, as Flagger has them, so numbers and lists print as written) plus Age. */
 const CANARY_COLUMNS: PrinterColumn[] = [
@@ -81,7 +87,9 @@ const DEFINITIONS: KindDefinition[] = [
   {
     kind: 'Canary',
     plural: 'canaries',
-    description: 'Canary rolls out a new version of a workload in steps, checking metrics and webhooks, and promotes or rolls it back. Field-compatible with Flagger (flagger.app/v1beta1).',
+    description:
+      'Canary rolls out a new version of a workload in steps, checking metrics and webhooks, and promotes or ' +
+      'rolls it back. Field-compatible with Flagger (flagger.app/v1beta1).',
     schema: canary,
     columns: CANARY_COLUMNS,
     refine: (root) => {
@@ -100,7 +108,9 @@ const DEFINITIONS: KindDefinition[] = [
   {
     kind: 'AlertProvider',
     plural: 'alertproviders',
-    description: 'AlertProvider is where Canary alerts are sent (Slack, Microsoft Teams, Discord, Rocket, Google Chat, or a generic webhook).',
+    description:
+      'AlertProvider is where Canary alerts are sent (Slack, Microsoft Teams, Discord, Rocket, Google Chat, ' +
+      'or a generic webhook).',
     schema: alertProvider,
     columns: [{ name: 'Type', type: 'string', jsonPath: '.spec.type' }, AGE],
     refine: (root) => {
@@ -148,7 +158,13 @@ function buildCrd(definition: KindDefinition): CustomResourceDefinition {
     metadata: { name: `${definition.plural}.${API_GROUP}` },
     spec: {
       group: API_GROUP,
-      names: { kind: definition.kind, listKind: `${definition.kind}List`, plural: definition.plural, singular, categories: ['all', 'pennant'] },
+      names: {
+        kind: definition.kind,
+        listKind: `${definition.kind}List`,
+        plural: definition.plural,
+        singular,
+        categories: ['all', 'pennant'],
+      },
       scope: 'Namespaced',
       versions: [{
         name: API_VERSION,

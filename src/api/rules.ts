@@ -38,10 +38,11 @@ function oneStrategy(spec: CanarySpec): RuleIssue[] {
       hint: `set one: ${STRATEGY_FIELDS.map((f) => STRATEGY_MEANING[f]).join('; ')}`,
     }];
   }
+  const both = set.length === 2 ? 'both' : 'all';
   return [{
     path: [...ANALYSIS, set[1] as string],
-    message: `${list(set)} are ${set.length === 2 ? 'both' : 'all'} set; set exactly one of stepWeight, stepWeights or iterations`,
-    hint: `keep one and remove the other${set.length > 2 ? 's' : ''}: ${set.map((f) => STRATEGY_MEANING[f]).join('; ')}`,
+    message: `${list(set)} are ${both} set; set exactly one of stepWeight, stepWeights or iterations`,
+    hint: `keep one and remove the ${set.length === 2 ? 'other' : 'others'}: ${set.map((f) => STRATEGY_MEANING[f]).join('; ')}`,
   }];
 }
 
@@ -49,15 +50,18 @@ function weights(spec: CanarySpec): RuleIssue[] {
   const { stepWeight, stepWeights } = spec.analysis;
   const issues: RuleIssue[] = [];
   if (stepWeight === 0) {
-    issues.push({ path: [...ANALYSIS, 'stepWeight'], message: 'must be at least 1: a step of 0 never moves traffic', hint: 'use a step such as 10' });
+    const message = 'must be at least 1: a step of 0 never moves traffic';
+    issues.push({ path: [...ANALYSIS, 'stepWeight'], message, hint: 'use a step such as 10' });
   }
   (stepWeights ?? []).forEach((weight, index) => {
     const previous = index > 0 ? stepWeights?.[index - 1] : undefined;
     const path = [...ANALYSIS, 'stepWeights', index];
     if (weight < 1 || weight > 100) {
-      issues.push({ path, message: `must be between 1 and 100, got ${weight}`, hint: 'step weights are percentages of traffic sent to the canary' });
+      const hint = 'step weights are percentages of traffic sent to the canary';
+      issues.push({ path, message: `must be between 1 and 100, got ${weight}`, hint });
     } else if (previous !== undefined && weight <= previous) {
-      issues.push({ path, message: `must be greater than the step before it (${previous}), got ${weight}`, hint: 'list the weights in strictly ascending order, e.g. [5, 10, 20, 50]' });
+      const hint = 'list the weights in strictly ascending order, e.g. [5, 10, 20, 50]';
+      issues.push({ path, message: `must be greater than the step before it (${previous}), got ${weight}`, hint });
     }
   });
   return issues;
@@ -117,15 +121,22 @@ function metricSources(analysis: CanaryAnalysis): RuleIssue[] {
   return (analysis.metrics ?? []).flatMap((metric, index): RuleIssue[] => {
     const path = [...ANALYSIS, 'metrics', index];
     if (metric.templateRef !== undefined && metric.query !== undefined) {
-      return [{ path: [...path, 'query'], message: 'templateRef and query are both set', hint: 'remove query (deprecated) and keep the query in the referenced MetricTemplate' }];
+      return [{
+        path: [...path, 'query'],
+        message: 'templateRef and query are both set',
+        hint: 'remove query (deprecated) and keep the query in the referenced MetricTemplate',
+      }];
     }
     const builtins: readonly string[] = BUILTIN_METRICS;
     if (metric.templateRef !== undefined || metric.query !== undefined || builtins.includes(metric.name)) return [];
     const near = closest(metric.name, BUILTIN_METRICS);
+    const builtinList = BUILTIN_METRICS.join(', ');
     return [{
       path: [...path, 'name'],
-      message: `"${metric.name}" is not a builtin metric (${BUILTIN_METRICS.join(', ')}) and has no templateRef or query`,
-      hint: near !== undefined ? `did you mean "${near}"?` : 'add templateRef: {name: <MetricTemplate>}, or use a builtin metric name',
+      message: `"${metric.name}" is not a builtin metric (${builtinList}) and has no templateRef or query`,
+      hint: near !== undefined
+        ? `did you mean "${near}"?`
+        : 'add templateRef: {name: <MetricTemplate>}, or use a builtin metric name',
     }];
   });
 }
@@ -156,9 +167,10 @@ function deadlines(analysis: CanaryAnalysis): RuleIssue[] {
   const gates: readonly string[] = GATE_HOOKS;
   return (analysis.webhooks ?? []).flatMap((hook, index): RuleIssue[] => {
     if (hook.deadline === undefined || gates.includes(hook.type ?? '')) return [];
+    const type = hook.type === undefined || hook.type === '' ? 'rollout (the default type)' : hook.type;
     return [{
       path: [...ANALYSIS, 'webhooks', index, 'deadline'],
-      message: `deadline applies only to ${list(GATE_HOOKS)} hooks, not to ${hook.type === undefined || hook.type === '' ? 'rollout (the default type)' : hook.type}`,
+      message: `deadline applies only to ${list(GATE_HOOKS)} hooks, not to ${type}`,
       hint: 'remove deadline, or make this hook a confirm-* gate; use timeout to bound a single call',
     }];
   });

@@ -22,9 +22,11 @@ export function toStructural(node: JsonSchema, root: JsonSchema = node, path = '
   const schema = deref(node, root);
   if (schema['x-kubernetes-int-or-string'] === true) return intOrString(schema);
   for (const junctor of ['anyOf', 'oneOf', 'allOf', 'not']) {
-    if (schema[junctor] !== undefined) throw new Error(`${path}: ${junctor} is not structural; use int-or-string or restructure the zod schema`);
+    if (schema[junctor] !== undefined) {
+      throw new Error(`${path}: ${junctor} is not structural; use int-or-string or restructure the zod schema`);
+    }
   }
-  const out: JsonSchema = {};
+  const out: Record<string, unknown> = {};
   for (const key of KEY_ORDER) {
     const value = schema[key];
     if (value === undefined) continue;
@@ -36,7 +38,7 @@ export function toStructural(node: JsonSchema, root: JsonSchema = node, path = '
     out['x-kubernetes-preserve-unknown-fields'] = true;
   }
   for (const key of Object.keys(schema).filter((k) => k.startsWith('x-kubernetes-')).sort()) out[key] = schema[key];
-  return out;
+  return out as JsonSchema;
 }
 
 function convertKeyword(key: string, value: unknown, root: JsonSchema, path: string): unknown {

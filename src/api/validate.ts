@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { alertProvider } from './alert-provider.js';
 import { API_GROUP, API_VERSION, canary, FLAGGER_GROUP } from './canary.js';
-import { describeValue, errorIssue, formatPath, type RuleIssue, type ValidationIssue } from './issues.js';
+import { describeValue, errorIssue, type PathSegment, type RuleIssue, type ValidationIssue } from './issues.js';
 import { inputJsonSchema } from './json-schema.js';
 import { metricTemplate } from './metric-template.js';
 import { checkAlertProviderRules, checkCanaryRules } from './rules.js';
@@ -81,42 +81,68 @@ function apiVersionIssues(apiVersion: unknown): ValidationIssue[] {
     path: ['apiVersion'],
     message: apiVersion === undefined ? 'required' : `must be ${PENNANT_API_VERSION}, got ${describeValue(apiVersion)}`,
     hint: flagger
-      ? `change apiVersion to ${PENNANT_API_VERSION}: Pennant is field-compatible with Flagger's API, only the group differs`
+      ? `change apiVersion to ${PENNANT_API_VERSION}: Pennant is field-compatible with Flagger's API, ` +
+        'only the group differs'
       : `set apiVersion: ${PENNANT_API_VERSION}`,
   };
   return [errorIssue(issue)];
 }
 
-function metadataIssues(metadata: unknown): ValidationIssue[] {
-  if (!isMap(metadata) || metadata.name === undefined || metadata.name === null) {
-    return [errorIssue({ path: ['metadata', 'name'], message: 'required', hint: 'add metadata.name: a lowercase DNS name such as podinfo' })];
-  }
-  const issues: ValidationIssue[] = [];
-  const { name, namespace } = metadata;
-  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    issues.push(errorIssue({
-      path: ['metadata', 'name'],
-      message: `must be a DNS-1123 subdomain (lowercase letters, digits, "-" and "."; at most 253), got ${describeValue(name)}`,
-      hint: typeof name === 'string' ? `try "${dnsName(name)}"` : 'quote the name',
-    }));
-  }
-  if (namespace !== undefined && namespace !== null && (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace))) {
-    issues.push(errorIssue({
-      path: ['metadata', 'namespace'],
-      message: `must be a DNS-1123 label (lowercase letters, digits and "-"; at most 63), got ${describeValue(namespace)}`,
-      hint: typeof namespace === 'string' ? `try "${dnsName(namespace).replace(/\./g, '-').slice(0, 63)}"` : 'quote the namespace',
-    }));
-  }
-  return issues;
+interface NameRule {
+  field: 'name' | 'namespace';
+  pattern: RegExp;
+  max: number;
+  what: string;
 }
 
-const dnsName = (name: string): string =>
-  name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253) || 'my-name';
+const NAME_RULES: readonly NameRule[] = [
+  {
+    field: 'name',
+    pattern: DNS_SUBDOMAIN,
+    max: 253,
+    what: 'a DNS-1123 subdomain (lowercase letters, digits, "-" and "."; at most 253)',
+  },
+  {
+    field: 'namespace',
+    pattern: DNS_LABEL,
+    max: 63,
+    what: 'a DNS-1123 label (lowercase letters, digits and "-"; at most 63)',
+  },
+];
 
-/** Our own apiVersion and metadata checks say it better: drop zod's issue on the same path. */
+function metadataIssues(metadata: unknown): ValidationIssue[] {
+  const meta = isMap(metadata) ? metadata : {};
+  if (meta.name === undefined || meta.name === null) {
+    const hint = 'add metadata.name: a lowercase DNS name such as podinfo';
+    return [errorIssue({ path: ['metadata', 'name'], message: 'required', hint })];
+  }
+  return NAME_RULES.flatMap((rule) => {
+    const value = meta[rule.field];
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string' && value.length <= rule.max && rule.pattern.test(value)) return [];
+    return [errorIssue({
+      path: ['metadata', rule.field],
+      message: `must be ${rule.what}, got ${describeValue(value)}`,
+      hint: typeof value === 'string' ? `try "${dnsName(value, rule)}"` : `quote the ${rule.field}`,
+    })];
+  });
+}
+
+/** The nearest valid name: lowercased, other characters turned into "-", trimmed to size. */
+function dnsName(value: string, rule: NameRule): string {
+  const allowed = rule.field === 'name' ? /[^a-z0-9.-]+/g : /[^a-z0-9-]+/g;
+  const name = value.toLowerCase().replace(allowed, '-').slice(0, rule.max).replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return name === '' ? 'my-name' : name;
+}
+
+/**
+ * Our own apiVersion and metadata checks say it better: drop zod's issue on the same path or on a
+ * parent of it (`metadata: required` next to our `metadata.name: required`).
+ */
 function withoutDuplicates(issues: ValidationIssue[], ours: ValidationIssue[]): ValidationIssue[] {
-  const taken = new Set(ours.map((issue) => formatPath(issue.path)));
-  return issues.filter((issue) => !taken.has(formatPath(issue.path)));
+  const covers = (parent: readonly PathSegment[], child: readonly PathSegment[]): boolean =>
+    parent.length <= child.length && parent.every((segment, i) => segment === child[i]);
+  return issues.filter((issue) => !ours.some((own) => covers(issue.path, own.path)));
 }
 
 /** The API server drops `key: null` before validating (`query:` left blank means absent); so do we. */

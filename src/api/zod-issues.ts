@@ -8,7 +8,8 @@ type ZodIssue = z.core.$ZodIssue;
 
 /** What to write instead, for the fields users most often leave out. */
 const REQUIRED_HINTS: Record<string, string> = {
-  'spec.targetRef': 'add targetRef: the workload to roll out, e.g. {apiVersion: apps/v1, kind: Deployment, name: podinfo}',
+  'spec.targetRef':
+    'add targetRef: the workload to roll out, e.g. {apiVersion: apps/v1, kind: Deployment, name: podinfo}',
   'spec.analysis':
     'add analysis: interval, threshold and one of stepWeight (canary), stepWeights or iterations (A/B, blue/green)',
   'spec.query': 'add query: the query template, e.g. PromQL using {{ namespace }}, {{ target }} and {{ interval }}',
@@ -50,7 +51,8 @@ function describeIssue(issue: ZodIssue, input: unknown, field: JsonSchema | unde
   const got = describeValue(input);
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = typeWord(issue.expected);
+      // zod reports `.int()` on a string as "expected number": the schema knows better
+      const expected = issue.expected === 'number' && field?.type === 'integer' ? 'integer' : typeWord(issue.expected);
       return { message: `expected ${expected}, got ${got}`, hint: typeHint(expected, input) };
     }
     case 'invalid_value':
@@ -62,7 +64,8 @@ function describeIssue(issue: ZodIssue, input: unknown, field: JsonSchema | unde
       return formatIssue(issue, got);
     case 'invalid_union': {
       const expected = field === undefined ? 'another type' : schemaTypeName(field);
-      return { message: `expected ${expected}, got ${got}`, hint: `write ${expected === 'integer or string' ? 'a whole number or a name' : `a ${expected}`}` };
+      const example = expected === 'integer or string' ? 'a whole number or a name' : `a ${expected}`;
+      return { message: `expected ${expected}, got ${got}`, hint: `write ${example}` };
     }
     default:
       return { message: issue.message, hint: 'fix the value' };
@@ -103,8 +106,8 @@ function numberHint(expected: string, input: unknown): string {
 
 function enumIssue(values: readonly unknown[], input: unknown) {
   const shown = values.map((v) => (v === '' ? '""' : String(v)));
-  const message =
-    shown.length === 1 ? `must be ${shown[0]}, got ${describeValue(input)}` : `must be one of ${shown.join(', ')}; got ${describeValue(input)}`;
+  const got = describeValue(input);
+  const message = shown.length === 1 ? `must be ${shown[0]}, got ${got}` : `must be one of ${shown.join(', ')}; got ${got}`;
   const suggestion = typeof input === 'string' ? closest(input, values.map(String)) : undefined;
   return { message, hint: suggestion === undefined ? 'use one of the values listed' : `did you mean "${suggestion}"?` };
 }
@@ -119,14 +122,17 @@ function rangeIssue(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, go
   const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
   const relation = small ? (inclusive ? 'at least' : 'more than') : inclusive ? 'at most' : 'less than';
   const subject = issue.origin === 'array' || issue.origin === 'string' ? 'must have' : 'must be';
-  return { message: `${subject} ${relation} ${bound}${unit}, got ${got}`, hint: `use a value ${relation} ${bound}${unit}` };
+  const limit = `${relation} ${bound}${unit}`;
+  return { message: `${subject} ${limit}, got ${got}`, hint: `use a value ${limit}` };
 }
 
 function formatIssue(issue: z.core.$ZodIssueInvalidStringFormat, got: string) {
   if (issue.format === 'regex' && issue.pattern === String(DURATION_PATTERN)) {
-    return { message: `${issue.message}, got ${got}`, hint: 'write a number followed by ms, s, m or h, e.g. 30s or 1m' };
+    const hint = 'write a number followed by ms, s, m or h, e.g. 30s or 1m';
+    return { message: `${issue.message}, got ${got}`, hint };
   }
-  return { message: `must match ${issue.pattern ?? issue.format}, got ${got}`, hint: 'fix the value to match the pattern' };
+  const rule = issue.pattern ?? issue.format;
+  return { message: `must match ${rule}, got ${got}`, hint: 'fix the value to match the pattern' };
 }
 
 /** A field's allowed values, when it is an enum. */

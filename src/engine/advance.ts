@@ -1,4 +1,4 @@
-import type { Canary } from '../api/index.js';
+import type { Canary, CanaryStatus } from '../api/index.js';
 import { type Ctx, done, event, id, type Outcome } from './context.js';
 import { analysing } from './phases/analysis.js';
 import { idle, waiting } from './phases/idle.js';
@@ -6,8 +6,8 @@ import { initializing } from './phases/initializing.js';
 import { finalising, promoting } from './phases/promoting.js';
 import { terminating } from './phases/terminating.js';
 import { resolveSettings } from './settings.js';
-import { getCondition, READY, setCondition } from './status.js';
-import type { AdvanceResult, Observation } from './types.js';
+import { canaryId, getCondition, READY, setCondition } from './status.js';
+import type { Action, AdvanceResult, Observation } from './types.js';
 
 export const FINALIZER = 'pennant.dev/finalizer';
 export const SUSPENDED = 'Suspended';
@@ -18,6 +18,7 @@ export const SUSPENDED = 'Suspended';
  * metric queries) it asks for it with `{ kind: 'evaluate' }` and is called again with the answer.
  */
 export function advance(canary: Canary, obs: Observation, now: Date): AdvanceResult {
+  if (obs.invalid) return reportInvalid(canary, obs.invalid, now);
   const ctx: Ctx = {
     canary,
     obs,
@@ -32,8 +33,25 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: outcome.requeueAfterMs };
 }
 
+/**
+ * A Canary whose spec cannot be used (or could not even be parsed): Ready=False with the message and
+ * one Event per new message; nothing else is touched, so nothing is ever half-created.
+ */
+export function reportInvalid(canary: Pick<Canary, 'metadata' | 'status'>, message: string, now: Date): AdvanceResult {
+  const status = { ...(canary.status ?? {}), observedGeneration: canary.metadata.generation };
+  const actions: Action[] = [];
+  const parked = parkStatus(status, 'InvalidSpec', message, now);
+  if (parked.changed) actions.push({ kind: 'event', type: 'Warning', reason: 'InvalidSpec', message: `${canaryId(canary as Canary)}: ${message}` });
+  return { kind: 'decision', status: parked.status, actions, requeueAfterMs: null };
+}
+
+function parkStatus(status: CanaryStatus, reason: string, message: string, now: Date): { status: CanaryStatus; changed: boolean } {
+  const before = getCondition(status, READY);
+  const conditions = setCondition(status.conditions, { type: READY, status: 'False', reason, message }, now);
+  return { status: { ...status, conditions }, changed: before?.status !== 'False' || before.message !== message };
+}
+
 function decide(ctx: Ctx): Outcome {
-  if (ctx.obs.invalid) return park(ctx, 'InvalidSpec', ctx.obs.invalid);
   if (ctx.obs.deleting) return ctx.canary.spec.revertOnDeletion ? terminating(ctx) : done(null);
   manageFinalizer(ctx);
   if (ctx.canary.spec.suspend) return suspend(ctx);
@@ -67,11 +85,11 @@ function decide(ctx: Ctx): Outcome {
   }
 }
 
-/** Invalid spec or missing target: say why in a condition and an Event, and touch nothing. */
+/** A missing target: say why in a condition and an Event, and touch nothing. */
 function park(ctx: Ctx, reason: string, message: string): Outcome {
-  const before = getCondition(ctx.status, READY);
-  ctx.status = { ...ctx.status, conditions: setCondition(ctx.status.conditions, { type: READY, status: 'False', reason, message }, ctx.now) };
-  if (before?.status !== 'False' || before.message !== message) event(ctx, 'Warning', reason, `${id(ctx)}: ${message}`);
+  const parked = parkStatus(ctx.status, reason, message, ctx.now);
+  ctx.status = parked.status;
+  if (parked.changed) event(ctx, 'Warning', reason, `${id(ctx)}: ${message}`);
   return done(null);
 }
 
@@ -97,7 +115,7 @@ function manageFinalizer(ctx: Ctx): void {
 
 /** Once the primary has been ready, the Services and router objects are kept as they should be. */
 function routingInPlace(ctx: Ctx): boolean {
-  if (ctx.obs.invalid || ctx.obs.deleting || ctx.canary.spec.suspend || !ctx.obs.target.exists) return false;
+  if (ctx.obs.deleting || ctx.canary.spec.suspend || !ctx.obs.target.exists) return false;
   const phase = ctx.status.phase ?? '';
   return phase !== '' && phase !== 'Initializing' && phase !== 'Terminating' && phase !== 'Terminated' && !!ctx.status.lastPromotedSpec;
 }

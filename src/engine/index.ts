@@ -1,5 +1,5 @@
 export * from './types.js';
-export { advance, FINALIZER } from './advance.js';
+export { advance, reportInvalid, FINALIZER } from './advance.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { resolveSettings, nextWeight, hooksOfType, type AnalysisSettings, type Strategy } from './settings.js';
 export { isActivePhase, canaryId, revisionKey, PROMOTED, READY } from './status.js';

@@ -24,7 +24,7 @@ export function analysing(ctx: Ctx): Outcome {
 }
 
 /** A new revision mid-analysis starts over: old verdicts never carry over to new code. */
-function restart(ctx: Ctx): Outcome {
+export function restart(ctx: Ctx): Outcome {
   const { target } = ctx.obs;
   routeTo(ctx, ALL_TO_PRIMARY);
   if (target.replicas === 0) scaleCanary(ctx, ctx.obs.canaryReplicasWhenUp);

@@ -1,6 +1,7 @@
 import { type Ctx, done, elapsedMs, event, id, msUntilTick, notify, type Outcome, READINESS_POLL_MS } from '../context.js';
 import { ALL_TO_CANARY, ALL_TO_PRIMARY, completePromotion, routeTo } from '../outcomes.js';
 import { withPhase } from '../status.js';
+import { restart } from './analysis.js';
 
 /**
  * The primary is rolling out the promoted template. Traffic moves back to it only once it is ready
@@ -9,6 +10,8 @@ import { withPhase } from '../status.js';
 export function promoting(ctx: Ctx): Outcome {
   const { primary } = ctx.obs;
   if (primary.revision !== ctx.status.lastAppliedSpec) {
+    // The analysed template is gone from the target: it can no longer be promoted, analyse the new one.
+    if (ctx.obs.target.revision !== ctx.status.lastAppliedSpec) return restart(ctx);
     // The promotion was decided but never reached the primary (a crash between act and status write).
     ctx.actions.push({ kind: 'promote' });
     return done(READINESS_POLL_MS);

@@ -15,6 +15,13 @@ const rows: Row[] = [
     then: { phase: 'Promoting', actions: ['ensureRouting', 'promote'] },
   },
   {
+    rule: 'Promoting: a target changed before the promotion reached the primary is analysed afresh',
+    canary: makeCanary({}, promotingStatus()),
+    obs: world({ routes: routes(30) }, { revision: 'v3', replicas: 2 }, { revision: 'v1' }),
+    now: at(10),
+    then: { phase: 'Progressing', weight: 0, routes: routes(0), excludes: ['promote'], status: { lastAppliedSpec: 'v3' } },
+  },
+  {
     rule: 'Promoting: while the primary rolls out, traffic stays and the canary keeps serving',
     canary: makeCanary({}, promotingStatus()),
     obs: world({ routes: routes(30) }, v2, { revision: 'v2', readiness: notReady() }),

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { parseControllerConfig } from '../controller/config.js';
+import { createLogger } from '../controller/logger.js';
+import { startController } from '../controller/run.js';
+import type { CliIo } from './io.js';
+import { EXIT } from './io.js';
+
+export function registerRun(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('Run the controller against a cluster (kubeconfig, or in-cluster when run in a pod)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--namespace <name>', 'watch only this namespace (default: all)')
+    .option('--metrics-server <url>', 'Prometheus for the builtin metrics (default http://prometheus:9090)')
+    .option('--provider <name>', 'traffic provider when a Canary sets none (default kubernetes)')
+    .option('--max-concurrent-analyses <n>', 'analyses that may run at once; the rest queue (0: no limit)')
+    .option('--workers <n>', 'Canaries reconciled in parallel (default 4)')
+    .option('--port <n>', 'port of /healthz, /readyz and /metrics (default 8080)')
+    .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
+    .option('--cluster-name <name>', 'cluster name shown in alerts')
+    .action(async (flags: Record<string, unknown>) => {
+      const config = parseControllerConfig(flags, process.env);
+      const logger = createLogger(config.logLevel);
+      const running = await startController(config, program.version() ?? '0.0.0', logger);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          running.stop().then(resolve, (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      io.setExitCode(EXIT.ok);
+    });
+}

@@ -1,0 +1,65 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { type CliIo, EXIT, UsageError } from './io.js';
+import { exitCodeFor, formatJson, formatText, summarize, validateYamlText } from './validate-report.js';
+
+export type OutputFormat = 'text' | 'json';
+
+export function registerValidate(program: Command, io: CliIo): void {
+  program
+    .command('validate')
+    .description('check Canary, MetricTemplate and AlertProvider manifests before they reach a cluster')
+    .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], options: { output: OutputFormat }) => {
+      io.setExitCode(await runValidate(paths, options.output, io));
+    });
+}
+
+/** Reads the files, prints the report, and returns the exit status (0 valid, 1 invalid, 2 usage). */
+export async function runValidate(paths: readonly string[], output: OutputFormat, io: CliIo): Promise<number> {
+  let files: string[];
+  try {
+    files = await collectYamlFiles(paths);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`pennant validate: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'))));
+  io.stdout(output === 'json' ? formatJson(reports) : formatText(reports));
+  return exitCodeFor(summarize(reports));
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+/** Files named on the command line are read whatever their extension; directories yield *.yaml and *.yml. */
+export async function collectYamlFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) throw new UsageError(`no such file or directory: ${path}`);
+    if (!info.isDirectory()) files.push(path);
+    else {
+      const found = await walk(path);
+      if (found.length === 0) throw new UsageError(`no *.yaml or *.yml files in ${path}`);
+      files.push(...found);
+    }
+  }
+  return [...new Set(files)];
+}
+
+/** Sorted, so output is the same on every machine; hidden directories and node_modules are not manifests. */
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') files.push(...(await walk(path)));
+    } else if (YAML_FILE.test(entry.name)) files.push(path);
+  }
+  return files;
+}

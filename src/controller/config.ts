@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { PROVIDERS } from '../api/index.js';
+
+const positiveInt = z.coerce.number().int().min(0);
+
+/** Every setting of `pennant run`, from flags with environment fallbacks, parsed once here. */
+export const controllerConfig = z.object({
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  /** Watch one namespace; all namespaces when empty. */
+  namespace: z.string().optional(),
+  metricsServer: z.string().url().default('http://prometheus:9090'),
+  provider: z.enum(PROVIDERS).default('kubernetes'),
+  maxConcurrentAnalyses: positiveInt.default(0).describe('0 means no limit'),
+  workers: z.coerce.number().int().min(1).max(64).default(4),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  clusterName: z.string().optional(),
+  queryTimeoutMs: z.coerce.number().int().min(100).default(5000),
+  crossNamespaceRefs: z.boolean().default(true),
+  /** Safety net: every Canary is reconciled at least this often even when nothing changes. */
+  resyncSeconds: z.coerce.number().int().min(10).default(300),
+});
+export type ControllerConfig = z.infer<typeof controllerConfig>;
+
+/** Environment variables read as defaults for flags: the only place `process.env` is read. */
+export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
+  KUBECONFIG: 'kubeconfig',
+  PENNANT_NAMESPACE: 'namespace',
+  PENNANT_METRICS_SERVER: 'metricsServer',
+  PENNANT_PROVIDER: 'provider',
+  PENNANT_MAX_CONCURRENT_ANALYSES: 'maxConcurrentAnalyses',
+  PENNANT_WORKERS: 'workers',
+  PENNANT_PORT: 'port',
+  PENNANT_LOG_LEVEL: 'logLevel',
+  PENNANT_CLUSTER_NAME: 'clusterName',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Flags win over environment variables; errors name the flag and what is wrong. */
+export function parseControllerConfig(flags: Record<string, unknown>, env: Record<string, string | undefined>): ControllerConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_FLAGS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = key === 'kubeconfig' ? value.split(':')[0] : value;
+  }
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const parsed = controllerConfig.safeParse({ ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `--${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

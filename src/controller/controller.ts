@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import { canary as canarySchema, type Canary } from '../api/index.js';
+import type { WriteBack } from '../gitops/index.js';
+import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
+import type { Notifier } from '../notify/index.js';
+import type { HookCaller } from '../webhooks/index.js';
+import { AnalysisSlots } from './analysis-slots.js';
+import { ClusterCache } from './cluster-cache.js';
+import type { ControllerConfig } from './config.js';
+import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
+import type { ControllerMetrics } from './metrics.js';
+import { CANARY, errorMessage, reconcile, type ReconcilerDeps } from './reconciler.js';
+import { type Clock, Scheduler, systemClock } from './scheduler.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Everything the controller reads through informers. */
+export const WATCHED: ResourceType[] = [
+  CANARY,
+  METRIC_TEMPLATE,
+  { apiVersion: 'pennant.dev/v1beta1', kind: 'AlertProvider' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  SECRET,
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+];
+
+export interface ControllerDeps {
+  kube: KubeClient;
+  config: ControllerConfig;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  notifier: Notifier;
+  writeBack: WriteBack;
+  rules: (canary: Canary) => string[];
+  /** Optional resource types (e.g. HTTPRoute) watched only when their API exists. */
+  optionalTypes?: ResourceType[];
+  clock?: Clock;
+  callHook?: HookCaller;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Informers feed a work queue; workers reconcile; one scheduler wakes Canaries when their next
+ * step is due. A failed reconcile is retried with exponential backoff per key.
+ */
+export class Controller {
+  readonly cache: ClusterCache;
+  private readonly queue = new WorkQueue();
+  private readonly scheduler: Scheduler;
+  private readonly failures = new Map<string, number>();
+  private readonly abort = new AbortController();
+  private readonly reconcilerDeps: ReconcilerDeps;
+  private workers: Promise<void>[] = [];
+  private resync: ReturnType<typeof setInterval> | undefined;
+  private synced = false;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.cache = new ClusterCache(deps.kube, deps.config.namespace);
+    const clock = deps.clock ?? systemClock;
+    this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
+    const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () =>
+      this.cache.list(CANARY).map((c) => ({ key: keyOf(c), status: canarySchema.shape.status.safeParse(c.status).data })),
+    );
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()) };
+  }
+
+  get ready(): boolean {
+    return this.synced;
+  }
+
+  async start(): Promise<void> {
+    await this.cache.watch([...WATCHED, ...(this.deps.optionalTypes ?? [])]);
+    this.cache.onChange(CANARY, (_type, obj) => this.queue.add(keyOf(obj)));
+    for (const type of [...WATCHED.slice(3), ...(this.deps.optionalTypes ?? [])]) {
+      this.cache.onChange(type, (_t, obj) => this.enqueueOwners(obj));
+    }
+    for (const canary of this.cache.list(CANARY)) this.queue.add(keyOf(canary));
+    this.resync = setInterval(() => this.cache.list(CANARY).forEach((c) => this.queue.add(keyOf(c))), this.deps.config.resyncSeconds * 1000);
+    this.resync.unref();
+    this.workers = Array.from({ length: this.deps.config.workers }, () => this.work());
+    this.synced = true;
+    this.deps.logger.info({ workers: this.deps.config.workers, namespace: this.deps.config.namespace ?? '(all)' }, 'controller started');
+  }
+
+  /** Graceful: no new work, in-flight reconciles finish (their HTTP calls are aborted), then stop. */
+  async stop(): Promise<void> {
+    if (this.resync) clearInterval(this.resync);
+    this.scheduler.stop();
+    this.queue.shutdown();
+    this.abort.abort();
+    await Promise.all(this.workers);
+    this.cache.stop();
+    this.deps.logger.info('controller stopped');
+  }
+
+  /** A Deployment, Service, config… changed: wake the Canaries of its namespace that may care. */
+  private enqueueOwners(obj: KubeObject): void {
+    const ns = obj.metadata.namespace;
+    for (const canary of this.cache.list(CANARY, ns)) {
+      const target = (canary.spec as { targetRef?: { name?: string } } | undefined)?.targetRef?.name;
+      const name = obj.metadata.name ?? '';
+      if (obj.kind === 'Deployment' && target && name !== target && name !== `${target}-primary`) continue;
+      this.queue.add(keyOf(canary));
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      this.deps.metrics.queueDepth.set(this.queue.length);
+      await this.process(key);
+      this.queue.done(key);
+    }
+  }
+
+  private async process(key: string): Promise<void> {
+    const timer = this.deps.metrics.reconcileDuration.startTimer();
+    try {
+      const { requeueAfterMs } = await reconcile(this.reconcilerDeps, key, this.abort.signal);
+      this.failures.delete(key);
+      this.scheduler.schedule(key, requeueAfterMs ?? this.deps.config.resyncSeconds * 1000);
+      timer({ result: 'ok' });
+    } catch (err) {
+      const attempts = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, attempts);
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempts - 1));
+      this.deps.metrics.reconcileErrors.inc({ reason: err instanceof Error ? err.name : 'unknown' });
+      this.deps.logger.error({ canary: key, attempts, retryInMs: delay, err: errorMessage(err) }, 'reconcile failed');
+      this.scheduler.schedule(key, delay);
+      timer({ result: 'error' });
+    } finally {
+      this.deps.metrics.scheduled.set(this.scheduler.size);
+      this.deps.metrics.analysesRunning.set(this.reconcilerDeps.slots.count());
+    }
+  }
+}
+
+export const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name ?? ''}`;

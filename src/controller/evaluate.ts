@@ -1,0 +1,55 @@
+import type { Canary, MetricTemplate } from '../api/index.js';
+import { metricTemplate } from '../api/index.js';
+import type { Evaluation, Observation } from '../engine/index.js';
+import type { ResourceType } from '../kube/types.js';
+import { evaluateMetrics } from '../metrics/index.js';
+import { callWebhook, type HookCaller, runHooks } from '../webhooks/index.js';
+import { secret } from '../workloads/k8s-types.js';
+import type { ClusterCache } from './cluster-cache.js';
+import type { ControllerConfig } from './config.js';
+
+export const METRIC_TEMPLATE: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'MetricTemplate' };
+export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
+
+export interface EvaluatorDeps {
+  cache: ClusterCache;
+  config: ControllerConfig;
+  /** Replaced in tests; by default a real HTTP call. */
+  callHook?: HookCaller;
+}
+
+/** Answers the engine's questions: runs the webhooks of one type, or queries every metric. */
+export async function evaluate(deps: EvaluatorDeps, canary: Canary, evaluation: Evaluation, obs: Observation, signal: AbortSignal): Promise<Observation> {
+  if (evaluation === 'metrics') {
+    const metrics = await evaluateMetrics({
+      canary,
+      signal,
+      metricsServer: deps.config.metricsServer,
+      meshProvider: deps.config.provider,
+      queryTimeoutMs: deps.config.queryTimeoutMs,
+      allowCrossNamespaceRefs: deps.config.crossNamespaceRefs,
+      getTemplate: (ns, name) => readTemplate(deps.cache, ns, name),
+      getSecret: (ns, name) => readSecret(deps.cache, ns, name),
+    });
+    return { ...obs, metrics };
+  }
+  const call = deps.callHook ?? ((hook, payload) => callWebhook(hook, payload, { signal }));
+  const results = await runHooks(canary, evaluation, canary.status?.phase ?? '', call);
+  return { ...obs, hooks: { ...obs.hooks, [evaluation]: results } };
+}
+
+export function readTemplate(cache: ClusterCache, namespace: string, name: string): MetricTemplate | undefined {
+  const raw = cache.get(METRIC_TEMPLATE, namespace, name);
+  if (!raw) return undefined;
+  const parsed = metricTemplate.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Decoded data of a Secret; values never leave this process except as credentials. */
+export function readSecret(cache: ClusterCache, namespace: string, name: string): Record<string, string> | undefined {
+  const parsed = secret.safeParse(cache.get(SECRET, namespace, name));
+  if (!parsed.success) return undefined;
+  const decoded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed.data.data ?? {})) decoded[key] = Buffer.from(value, 'base64').toString('utf8');
+  return { ...decoded, ...(parsed.data.stringData ?? {}) };
+}

@@ -1,0 +1,26 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Pennant's own metrics, on a private registry. Names mirror Flagger's (`flagger_*` → `pennant_*`)
+ * so dashboards port by renaming; `name` is the target's name, as in Flagger.
+ */
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  readonly info = new Gauge({ name: 'pennant_info', help: 'Pennant version and default provider', labelNames: ['version', 'provider'], registers: [this.registry] });
+  readonly canaryTotal = new Gauge({ name: 'pennant_canary_total', help: 'Canaries per namespace', labelNames: ['namespace'], registers: [this.registry] });
+  readonly status = new Gauge({ name: 'pennant_canary_status', help: 'Canary state: 0 progressing, 1 idle or succeeded, 2 failed', labelNames: ['name', 'namespace'], registers: [this.registry] });
+  readonly phase = new Gauge({ name: 'pennant_canary_phase', help: '1 for the current phase of each Canary', labelNames: ['name', 'namespace', 'phase'], registers: [this.registry] });
+  readonly weight = new Gauge({ name: 'pennant_canary_weight', help: 'Traffic weight per workload', labelNames: ['workload', 'namespace'], registers: [this.registry] });
+  readonly failedChecks = new Gauge({ name: 'pennant_canary_failed_checks', help: 'Failed checks of the current analysis', labelNames: ['name', 'namespace'], registers: [this.registry] });
+  readonly metricAnalysis = new Gauge({ name: 'pennant_canary_metric_analysis', help: 'Last value of each analysis metric', labelNames: ['name', 'namespace', 'metric'], registers: [this.registry] });
+  readonly successes = new Counter({ name: 'pennant_canary_successes_total', help: 'Promotions', labelNames: ['name', 'namespace', 'deployment_strategy', 'analysis_status'], registers: [this.registry] });
+  readonly failures = new Counter({ name: 'pennant_canary_failures_total', help: 'Rollbacks and failed promotions', labelNames: ['name', 'namespace', 'deployment_strategy', 'analysis_status'], registers: [this.registry] });
+  readonly reconcileDuration = new Histogram({ name: 'pennant_reconcile_duration_seconds', help: 'Time of one reconcile', labelNames: ['result'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  readonly reconcileErrors = new Counter({ name: 'pennant_reconcile_errors_total', help: 'Reconciles that failed and were retried', labelNames: ['reason'], registers: [this.registry] });
+  readonly conflicts = new Counter({ name: 'pennant_status_conflicts_total', help: 'Status writes refused with 409 Conflict', registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: 'pennant_workqueue_depth', help: 'Keys waiting in the work queue', registers: [this.registry] });
+  readonly scheduled = new Gauge({ name: 'pennant_scheduler_entries', help: 'Canaries with a pending wake-up', registers: [this.registry] });
+  readonly analysesRunning = new Gauge({ name: 'pennant_analyses_running', help: 'Analyses holding a slot of --max-concurrent-analyses', registers: [this.registry] });
+  readonly informerRestarts = new Counter({ name: 'pennant_informer_restarts_total', help: 'Informer watch restarts', labelNames: ['kind'], registers: [this.registry] });
+  readonly notifications = new Counter({ name: 'pennant_notifications_total', help: 'Alerts sent', labelNames: ['severity', 'result'], registers: [this.registry] });
+}

@@ -1,0 +1,142 @@
+import type { Logger } from 'pino';
+import type { Canary, CanaryStatus } from '../api/index.js';
+import { type AdvanceResult, advance, isActivePhase, type Observation, reportInvalid } from '../engine/index.js';
+import { isConflict, isNotFound } from '../kube/errors.js';
+import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
+import { type Router, routerFor } from '../routers/index.js';
+import { type Workload, workloadFor } from '../workloads/index.js';
+import { type ActorDeps, canaryRef, changeWorld, report, reportActions, worldActions } from './act.js';
+import type { AnalysisSlots } from './analysis-slots.js';
+import type { ClusterCache } from './cluster-cache.js';
+import type { ControllerConfig } from './config.js';
+import { evaluate } from './evaluate.js';
+import type { ControllerMetrics } from './metrics.js';
+import { recordCanaryMetrics } from './record-metrics.js';
+import { deepEqual, mergePatchBetween } from './status-patch.js';
+import { parseCanary } from './validate-canary.js';
+
+export const CANARY: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
+
+export interface ReconcilerDeps extends ActorDeps {
+  kube: KubeClient;
+  cache: ClusterCache;
+  config: ControllerConfig;
+  slots: AnalysisSlots;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  rules: (canary: Canary) => string[];
+}
+
+/** What the work queue should do next with the key. */
+export type ReconcileResult = { requeueAfterMs: number | null };
+
+const ONE_SECOND = 1000;
+
+/**
+ * One reconcile of one Canary: observe (caches) → decide (the pure engine, asking for webhook and
+ * metric answers as it needs them) → act (world first) → write status once → report.
+ */
+export async function reconcile(deps: ReconcilerDeps, key: string, signal: AbortSignal): Promise<ReconcileResult> {
+  const [namespace = '', name = ''] = key.split('/');
+  const raw = deps.cache.get(CANARY, namespace, name);
+  if (!raw) {
+    deps.slots.settle(key, undefined);
+    return { requeueAfterMs: null };
+  }
+  const now = deps.now();
+  const parsed = parseCanary(raw, deps.rules);
+  if (!parsed.ok) return finish(deps, raw, parsed.meta, reportInvalid(parsed.meta, parsed.message, now), undefined, signal);
+
+  const canary = parsed.canary;
+  let target: { workload: Workload; router: Router } | undefined;
+  let obs: Observation;
+  try {
+    target = { workload: workloadFor(canary, deps.kube, deps.cache), router: routerFor(canary.spec.provider ?? deps.config.provider, deps) };
+    obs = observe(deps, key, canary, target);
+  } catch (err) {
+    return finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now), undefined, signal);
+  }
+  let result = advance(canary, obs, now);
+  for (let asked = 0; result.kind === 'evaluate'; asked++) {
+    if (asked > 10) throw new Error(`the engine asked for more than 10 evaluations (last: ${result.evaluation})`);
+    obs = await evaluate(deps, canary, result.evaluation, obs, signal);
+    result = advance(canary, obs, now);
+  }
+  return finish(deps, raw, canary, result, target, signal);
+}
+
+function observe(deps: ReconcilerDeps, key: string, canary: Canary, t: { workload: Workload; router: Router }): Observation {
+  const view = t.workload.observe(canary);
+  return {
+    ...view,
+    routes: view.target.exists ? t.router.getRoutes(canary) : null,
+    router: t.router.capabilities,
+    analysisSlot: deps.slots.available(key, canary.status),
+    deleting: Boolean(canary.metadata.deletionTimestamp),
+  };
+}
+
+async function finish(
+  deps: ReconcilerDeps,
+  raw: KubeObject,
+  canary: Canary | Pick<Canary, 'metadata' | 'status'>,
+  result: AdvanceResult,
+  target: { workload: Workload; router: Router } | undefined,
+  signal: AbortSignal,
+): Promise<ReconcileResult> {
+  if (result.kind !== 'decision') throw new Error('finish() needs a decision');
+  const key = `${raw.metadata.namespace}/${raw.metadata.name}`;
+  const before = canary.status ?? {};
+  const starts = !isActivePhase(before.phase) && isActivePhase(result.status.phase);
+  if (starts && !deps.slots.tryReserve(key)) return { requeueAfterMs: ONE_SECOND };
+
+  const full = 'spec' in canary ? canary : undefined;
+  if (full && target) await changeWorld(deps, { canary: full, ...target }, worldActions(result.actions));
+  const written = await writeStatus(deps, raw, before, result.status);
+  if (!written) {
+    deps.slots.settle(key, before.phase);
+    return { requeueAfterMs: 0 };
+  }
+  deps.slots.settle(key, result.status.phase);
+  const updated = { ...canary, status: result.status } as Canary;
+  if (full) recordCanaryMetrics(deps.metrics, full, before, result.status, target?.router.getRoutes(full) ?? null);
+  await report(deps, updated, reportActions(result.actions), signal);
+  logDecision(deps.logger, key, before, result);
+  return { requeueAfterMs: result.requeueAfterMs };
+}
+
+/** Writes the status once, with the resourceVersion we decided on; false on a conflict (decide afresh). */
+async function writeStatus(deps: ReconcilerDeps, raw: KubeObject, before: CanaryStatus, after: CanaryStatus): Promise<boolean> {
+  if (deepEqual(before, after)) return true;
+  const patch = mergePatchBetween(before, after) ?? {};
+  try {
+    await deps.kube.patchStatus(canaryRef(raw as unknown as Canary), patch, raw.metadata.resourceVersion ?? '');
+    return true;
+  } catch (err) {
+    if (isConflict(err)) {
+      deps.metrics.conflicts.inc();
+      return false;
+    }
+    if (isNotFound(err)) return true;
+    throw err;
+  }
+}
+
+function logDecision(logger: Logger, key: string, before: CanaryStatus, result: Extract<AdvanceResult, { kind: 'decision' }>): void {
+  const { status } = result;
+  const checks = status.checks?.map((c) => ({ name: c.name, kind: c.kind, value: c.value, min: c.min, max: c.max, verdict: c.verdict, message: c.message }));
+  const fields = {
+    canary: key,
+    phase: status.phase,
+    from: before.phase,
+    weight: status.canaryWeight,
+    failedChecks: status.failedChecks,
+    actions: result.actions.map((a) => a.kind),
+    requeueAfterMs: result.requeueAfterMs,
+    ...(status.lastStepTime !== before.lastStepTime ? { checks } : {}),
+  };
+  if (status.phase !== before.phase || result.actions.length) logger.info(fields, 'reconciled');
+  else logger.debug(fields, 'reconciled');
+}
+
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

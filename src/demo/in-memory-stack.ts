@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { controllerConfig, type ControllerConfig } from '../controller/config.js';
+import { Controller } from '../controller/controller.js';
+import { ControllerMetrics } from '../controller/metrics.js';
+import { canaryProblems } from '../controller/rules.js';
+import { NoWriteBack } from '../gitops/index.js';
+import { MemoryKube } from '../kube/memory.js';
+import type { Notification, Notifier } from '../notify/index.js';
+import type { HookCaller } from '../webhooks/index.js';
+import { FakeDeploymentController } from './fake-deployment-controller.js';
+import { MetricStandIn } from './metric-stand-in.js';
+
+export interface StackOptions {
+  config?: Partial<ControllerConfig>;
+  logger?: Logger;
+  callHook?: HookCaller;
+}
+
+/** Records alerts so a demo can print them and a test can assert on them. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  constructor(private readonly onPost?: (n: Notification) => void) {}
+  async post(n: Notification): Promise<void> {
+    this.sent.push(n);
+    this.onPost?.(n);
+  }
+}
+
+/**
+ * The whole controller on an in-memory cluster: a Deployment controller stand-in, a Prometheus
+ * stand-in reading the demo annotations, and the real Controller with its real engine and routers.
+ */
+export class InMemoryStack {
+  readonly kube = new MemoryKube();
+  readonly metrics = new ControllerMetrics();
+  readonly notifier: RecordingNotifier;
+  private readonly deployments = new FakeDeploymentController(this.kube);
+  private readonly prometheus = new MetricStandIn(this.kube);
+  controller: Controller | undefined;
+
+  constructor(private readonly options: StackOptions = {}, onAlert?: (n: Notification) => void) {
+    this.notifier = new RecordingNotifier(onAlert);
+  }
+
+  async start(): Promise<Controller> {
+    await this.deployments.start();
+    const metricsServer = await this.prometheus.start();
+    const config = controllerConfig.parse({ metricsServer, workers: 2, resyncSeconds: 30, ...this.options.config });
+    const logger = this.options.logger ?? pino({ level: 'silent' });
+    this.controller = new Controller({
+      kube: this.kube,
+      config,
+      logger,
+      metrics: this.metrics,
+      notifier: this.notifier,
+      writeBack: new NoWriteBack(logger),
+      rules: canaryProblems,
+      optionalTypes: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
+      ...(this.options.callHook ? { callHook: this.options.callHook } : {}),
+    });
+    await this.controller.start();
+    return this.controller;
+  }
+
+  async stop(): Promise<void> {
+    await this.controller?.stop();
+    this.deployments.stop();
+    await this.prometheus.stop();
+  }
+}

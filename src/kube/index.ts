@@ -1,0 +1,12 @@
+export * from './types.js';
+export * from './errors.js';
+export { MemoryKube, type MemoryKubeOptions } from './memory.js';
+export { DEFAULT_STATUS_SUBRESOURCE_KINDS } from './memory-rules.js';
+export { RealKube, type RealKubeOptions } from './real.js';
+export { RealInformer, type RealInformerOptions } from './real-informer.js';
+export { kubeConfigFrom, type Impersonation, type KubeConfigOptions } from './kubeconfig.js';
+export { EVENT_CORRELATION_WINDOW_MS, EVENT_SOURCE } from './event-recorder.js';
+export { parseLabelSelector } from './label-selector.js';
+export { applyMergePatch } from './merge-patch.js';
+export { applyJsonPatch, type JsonPatchOp } from './json-patch.js';
+export { describeRef, refOf } from './object-ref.js';

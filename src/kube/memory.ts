@@ -1,0 +1,124 @@
+import { inContext } from './error-context.js';
+import { KubeError } from './errors.js';
+import { EventRecorder } from './event-recorder.js';
+import { deepCopy, isObject } from './json.js';
+import { applyJsonPatch } from './json-patch.js';
+import { parseLabelSelector } from './label-selector.js';
+import { applyObject } from './memory-apply.js';
+import { MemoryInformer } from './memory-informer.js';
+import { DEFAULT_STATUS_SUBRESOURCE_KINDS, kindPolicy, type KindPolicy } from './memory-rules.js';
+import { MemoryStore } from './memory-store.js';
+import { applyMergePatch } from './merge-patch.js';
+import { describeRef, describeType, refOf } from './object-ref.js';
+import {
+  FIELD_MANAGER,
+  type ApplyOptions,
+  type EventInput,
+  type Informer,
+  type KubeClient,
+  type KubeObject,
+  type ListOptions,
+  type ObjectRef,
+  type PatchType,
+  type ResourceType,
+} from './types.js';
+
+export interface MemoryKubeOptions {
+  /** Clock for creationTimestamp, deletionTimestamp and Event times. */
+  now?: () => Date;
+  /** Kinds with a status subresource; defaults to DEFAULT_STATUS_SUBRESOURCE_KINDS. */
+  statusSubresourceKinds?: readonly string[];
+}
+
+/**
+ * An in-memory KubeClient that behaves like the API server where Pennant depends on it — for
+ * unit tests and the offline demo. Every object going in or out is a deep copy.
+ * Approximations: see memory-apply.ts (server-side apply) and memory-rules.ts (status, generation);
+ * no schema validation or defaulting, no admission, namespaces need not exist, and a missing
+ * namespace on a ref means "cluster-scoped" (there is no discovery to know a kind's scope).
+ */
+export class MemoryKube implements KubeClient {
+  private readonly policy: KindPolicy;
+  private readonly store: MemoryStore;
+  private readonly events: EventRecorder;
+
+  constructor(options: MemoryKubeOptions = {}) {
+    const now = options.now ?? (() => new Date());
+    this.policy = kindPolicy(options.statusSubresourceKinds ?? DEFAULT_STATUS_SUBRESOURCE_KINDS);
+    this.store = new MemoryStore(this.policy, now);
+    this.events = new EventRecorder({ create: (e) => this.create(e), patch: (ref, p) => this.patch(ref, p, 'merge') }, now);
+  }
+
+  get(ref: ObjectRef): Promise<KubeObject | null> {
+    return inContext('get', describeRef(ref), async () => {
+      const obj = this.store.get(ref);
+      return obj ? deepCopy(obj) : null;
+    });
+  }
+
+  list(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
+    return inContext('list', describeType(type, options.namespace), async () => {
+      const selector = parseLabelSelector(options.labelSelector);
+      return this.store.list(type, options.namespace).filter((o) => selector(o.metadata.labels)).map(deepCopy);
+    });
+  }
+
+  apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
+    return inContext('apply', describeRef(refOf(obj)), async () => {
+      checkShape(obj);
+      return deepCopy(applyObject(this.store, this.policy, deepCopy(obj), options.fieldManager ?? FIELD_MANAGER));
+    });
+  }
+
+  create(obj: KubeObject): Promise<KubeObject> {
+    return inContext('create', describeRef(refOf(obj)), async () => {
+      checkShape(obj);
+      return deepCopy(this.store.create(obj));
+    });
+  }
+
+  update(obj: KubeObject): Promise<KubeObject> {
+    return inContext('update', describeRef(refOf(obj)), async () => {
+      checkShape(obj);
+      return deepCopy(this.store.replace(refOf(obj), deepCopy(obj)));
+    });
+  }
+
+  patch(ref: ObjectRef, patch: unknown, type: PatchType = 'merge'): Promise<KubeObject> {
+    return inContext(`patch (${type})`, describeRef(ref), async () => {
+      const current = this.store.get(ref);
+      if (!current) throw new KubeError('NotFound', 'not found', 404);
+      const patched = type === 'merge' ? applyMergePatch(current, patch) : applyJsonPatch(current, patch);
+      if (!isObject(patched) || !isObject(patched.metadata)) throw new KubeError('Invalid', 'the patch removes the object', 422);
+      // A resourceVersion the patch leaves in place is the current one; one it sets is a precondition.
+      return deepCopy(this.store.replace(ref, patched as KubeObject));
+    });
+  }
+
+  patchStatus(ref: ObjectRef, status: unknown, resourceVersion: string): Promise<KubeObject> {
+    return inContext('patch status of', describeRef(ref), async () => {
+      const current = this.store.get(ref);
+      if (!current) throw new KubeError('NotFound', 'not found', 404);
+      const candidate = applyMergePatch(current, { metadata: { resourceVersion }, status }) as KubeObject;
+      return deepCopy(this.store.replace(ref, candidate, 'status'));
+    });
+  }
+
+  delete(ref: ObjectRef): Promise<void> {
+    return inContext('delete', describeRef(ref), async () => this.store.delete(ref));
+  }
+
+  recordEvent(event: EventInput): Promise<void> {
+    return inContext(`record event ${event.reason} for`, describeRef(event.regarding), () => this.events.record(event));
+  }
+
+  informer(type: ResourceType, options: ListOptions = {}): Informer {
+    return new MemoryInformer(this.store, type, options);
+  }
+}
+
+function checkShape(obj: KubeObject): void {
+  if (!obj.apiVersion || !obj.kind || !isObject(obj.metadata)) {
+    throw new KubeError('Invalid', 'apiVersion, kind and metadata are required', 422);
+  }
+}

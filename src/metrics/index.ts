@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './provider.js';
+export { PrometheusProvider, prometheusAuth, collapseWhitespace, type PrometheusAuth, type PrometheusConfig } from './prometheus.js';
+export { parsePrometheusAnswer } from './prometheus-response.js';
+export { createMetricProvider } from './factory.js';
+export * from './template-vars.js';
+export { renderQuery } from './render.js';
+export * from './builtin-queries.js';
+export { builtinObserverFor, renderBuiltinQuery } from './builtins.js';
+export * from './metric-source.js';
+export * from './thresholds.js';
+export { evaluateMetrics, type EvaluateMetricsInput } from './evaluate.js';

@@ -1,0 +1,30 @@
+import type { MetricTemplateSpec } from '../api/index.js';
+
+/**
+ * A metrics backend. `query` returns the single number a query evaluates to, or null when there is no
+ * data (empty result, NaN, ±Inf); anything else rejects with a MetricError.
+ *
+ * The query is an opaque string so that a later batching layer (one PromQL query for every canary
+ * sharing a template and interval) can sit in front of a provider without changing this interface.
+ */
+export interface MetricProvider {
+  readonly type: MetricProviderType;
+  query(query: string, signal: AbortSignal): Promise<number | null>;
+  /** True when the provider answers a trivial query correctly; rejects with a MetricError otherwise. */
+  isOnline(signal: AbortSignal): Promise<boolean>;
+}
+
+export type MetricProviderSpec = MetricTemplateSpec['provider'];
+export type MetricProviderType = MetricProviderSpec['type'];
+
+/** Decoded data of the Secret named by `provider.secretRef`. */
+export type Credentials = Readonly<Record<string, string>>;
+
+export interface ProviderOptions {
+  /** Used when the spec has no address: `spec.metricsServer`, else the `--metrics-server` flag. */
+  defaultAddress?: string;
+  /** Per-query timeout in ms (default 5000, like Flagger). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;

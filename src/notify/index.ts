@@ -1,0 +1,2 @@
+export * from './types.js';
+export { LogNotifier } from './log-notifier.js';

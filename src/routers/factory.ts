@@ -1,0 +1,21 @@
+import type { Provider } from '../api/index.js';
+import { GatewayApiRouter } from './gateway-api.js';
+import { KubernetesRouter } from './kubernetes.js';
+import { type Router, type RouterDeps, RouterError } from './types.js';
+
+export const SUPPORTED_PROVIDERS: readonly Provider[] = ['kubernetes', 'gatewayapi:v1', 'gatewayapi:v1beta1'];
+
+/** One line per provider. An unsupported provider is an error, never a silent fallback to another. */
+export function routerFor(provider: Provider, deps: RouterDeps): Router {
+  switch (provider) {
+    case 'kubernetes':
+      return new KubernetesRouter(deps);
+    case 'gatewayapi:v1':
+    case 'gatewayapi:v1beta1':
+      return new GatewayApiRouter(deps, provider);
+    default:
+      throw new RouterError(
+        `provider ${provider} is not supported by this version of Pennant yet (supported: ${SUPPORTED_PROVIDERS.join(', ')})`,
+      );
+  }
+}

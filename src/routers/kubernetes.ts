@@ -1,0 +1,50 @@
+import type { Canary } from '../api/index.js';
+import type { RouterCapabilities, Routes } from '../engine/types.js';
+import { applyIfChanged } from './apply.js';
+import { buildService, namespaceOf, readTarget, SERVICE, selectors, serviceName } from './services.js';
+import { type Router, type RouterDeps, RouterError } from './types.js';
+
+/**
+ * The `kubernetes` provider: Services only. The apex Service selects the primary's pods or the
+ * canary's, so traffic moves all at once (blue/green); the canary is tested through `<svc>-canary`.
+ */
+export class KubernetesRouter implements Router {
+  readonly provider = 'kubernetes';
+  readonly capabilities: RouterCapabilities = { weights: false, match: false, mirror: false };
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  async reconcile(canary: Canary): Promise<void> {
+    const routes = this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false };
+    await this.applyServices(canary, routes);
+  }
+
+  async setRoutes(canary: Canary, routes: Routes): Promise<void> {
+    if (routes.primary !== 100 && routes.canary !== 100) {
+      throw new RouterError(`kubernetes: Services cannot split traffic ${routes.primary}/${routes.canary}; only all to the primary or all to the canary`);
+    }
+    await this.applyServices(canary, routes);
+  }
+
+  getRoutes(canary: Canary): Routes | null {
+    const apex = this.deps.cache.get(SERVICE, namespaceOf(canary), serviceName(canary));
+    const selector = (apex?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    if (!apex || !selector) return null;
+    const toPrimary = Object.values(selector).some((v) => v.endsWith('-primary'));
+    return toPrimary ? { primary: 100, canary: 0, mirror: false } : { primary: 0, canary: 100, mirror: false };
+  }
+
+  /** The apex goes back to selecting the target's pods, as before Pennant. */
+  async finalize(canary: Canary): Promise<void> {
+    await this.applyServices(canary, { primary: 0, canary: 100, mirror: false });
+  }
+
+  private async applyServices(canary: Canary, routes: Routes): Promise<void> {
+    const sel = selectors(canary, this.deps.cache);
+    const target = readTarget(canary, this.deps.cache);
+    const apexSelects = routes.canary === 100 ? sel.canary : sel.primary;
+    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
+    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
+    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, apexSelects, target));
+  }
+}

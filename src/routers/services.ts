@@ -1,0 +1,89 @@
+import type { Canary } from '../api/index.js';
+import type { KubeObject, ResourceType } from '../kube/types.js';
+import { deployment, type Deployment } from '../workloads/k8s-types.js';
+import { ownerReference, selectorLabel } from '../workloads/primary.js';
+import type { ObjectReader } from '../workloads/types.js';
+import { RouterError } from './types.js';
+
+export const SERVICE: ResourceType = { apiVersion: 'v1', kind: 'Service' };
+const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+
+export const serviceName = (canary: Canary): string => canary.spec.service?.name ?? canary.spec.targetRef.name;
+export const namespaceOf = (canary: Canary): string => canary.metadata.namespace ?? 'default';
+
+export interface Selectors {
+  key: string;
+  primary: string;
+  canary: string;
+}
+
+/** The label that tells primary pods (`<value>-primary`) from canary pods (`<value>`). */
+export function selectors(canary: Canary, cache: ObjectReader): Selectors {
+  const target = readTarget(canary, cache);
+  const { key, value } = selectorLabel(target);
+  return { key, primary: `${value}-primary`, canary: value };
+}
+
+export function readTarget(canary: Canary, cache: ObjectReader): Deployment {
+  const raw = cache.get(DEPLOYMENT, namespaceOf(canary), canary.spec.targetRef.name);
+  if (!raw) throw new RouterError(`Deployment ${namespaceOf(canary)}/${canary.spec.targetRef.name} not found`);
+  return deployment.parse(raw);
+}
+
+type Role = 'apex' | 'primary' | 'canary';
+
+/** A ClusterIP Service for one role; the apex selects whichever pods `selectValue` names. */
+export function buildService(canary: Canary, role: Role, sel: Selectors, selectValue: string, target: Deployment): KubeObject {
+  const service = canary.spec.service;
+  if (!service) throw new RouterError('spec.service is required to generate Services');
+  const name = role === 'apex' ? serviceName(canary) : `${serviceName(canary)}-${role}`;
+  const meta = service[role];
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: namespaceOf(canary),
+      labels: { [sel.key]: name, ...(meta?.labels ?? {}) },
+      annotations: meta?.annotations ?? {},
+      ownerReferences: [ownerReference(canary)],
+    },
+    spec: {
+      type: 'ClusterIP',
+      ...(service.headless ? { clusterIP: 'None' } : {}),
+      ...(service.trafficDistribution ? { trafficDistribution: service.trafficDistribution } : {}),
+      selector: { [sel.key]: selectValue },
+      ports: servicePorts(canary, target),
+    },
+  };
+}
+
+function servicePorts(canary: Canary, target: Deployment): Record<string, unknown>[] {
+  const service = canary.spec.service;
+  if (!service) return [];
+  const main = {
+    name: service.portName ?? 'http',
+    port: service.port,
+    targetPort: service.targetPort ?? service.port,
+    protocol: 'TCP',
+    ...(service.appProtocol ? { appProtocol: service.appProtocol } : {}),
+  };
+  if (!service.portDiscovery) return [main];
+  return [main, ...discoveredPorts(target, main)];
+}
+
+/** portDiscovery: every other named TCP container port of the target, exposed as is. */
+function discoveredPorts(target: Deployment, main: { name: string; port: number; targetPort: number | string }): Record<string, unknown>[] {
+  const spec = target.spec.template.spec as { containers?: { ports?: { name?: string; containerPort?: number; protocol?: string }[] }[] } | undefined;
+  const ports: Record<string, unknown>[] = [];
+  for (const container of spec?.containers ?? []) {
+    for (const port of container.ports ?? []) {
+      if (!port.containerPort || (port.protocol ?? 'TCP') !== 'TCP') continue;
+      if (port.containerPort === main.port || port.containerPort === main.targetPort || port.name === main.targetPort) continue;
+      const name = port.name ?? `tcp-${port.containerPort}`;
+      if (name === main.name || ports.some((p) => p.name === name)) continue;
+      ports.push({ name, port: port.containerPort, targetPort: port.containerPort, protocol: 'TCP' });
+    }
+  }
+  return ports;
+}

@@ -1,0 +1,158 @@
+import type { Canary } from '../api/index.js';
+import type { WorkloadObservation } from '../engine/types.js';
+import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
+import {
+  type ConfigRef, configChecksum, configRefs, isTrackedSecret, isTrackingDisabled, primaryConfigName,
+} from './configs.js';
+import { configMap, type ConfigMap, type Deployment, deployment, horizontalPodAutoscaler, secret, type Secret } from './k8s-types.js';
+import { buildPrimary, buildPrimaryAutoscaler, ownerReference, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
+import { deploymentReadiness } from './readiness.js';
+import { hashPodTemplate, shortHash } from './revision.js';
+import { type ObjectReader, type Workload, WorkloadError, type WorkloadView } from './types.js';
+
+const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
+const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
+const HPA: ResourceType = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
+
+const MISSING: WorkloadObservation = { exists: false, replicas: 0, readiness: { ready: false, message: 'not found', deadlineExceeded: false } };
+
+interface TrackedConfig { ref: ConfigRef; object: ConfigMap | Secret; checksum: string }
+
+/** A Deployment target: `<name>-primary` is made from it, and it is the canary itself. */
+export class DeploymentWorkload implements Workload {
+  readonly watches = [DEPLOYMENT, CONFIGMAP, SECRET, HPA];
+
+  constructor(private readonly kube: KubeClient, private readonly cache: ObjectReader) {}
+
+  observe(canary: Canary): WorkloadView {
+    const ns = namespaceOf(canary);
+    const target = this.readDeployment(ns, canary.spec.targetRef.name);
+    if (!target) return { target: MISSING, primary: MISSING, canaryReplicasWhenUp: 1 };
+    const configs = this.trackedConfigs(target);
+    const primary = this.readDeployment(ns, primaryName(canary.spec.targetRef.name));
+    const analysis = canary.spec.analysis;
+    return {
+      target: {
+        exists: true,
+        revision: hashPodTemplate(target.spec.template),
+        trackedConfigs: Object.fromEntries(configs.map((c) => [`${c.ref.kind}/${c.ref.name}`, c.checksum])),
+        replicas: target.spec.replicas ?? 1,
+        readiness: deploymentReadiness(target, analysis.canaryReadyThreshold ?? 100),
+      },
+      primary: primary
+        ? {
+            exists: true,
+            revision: primary.spec.template.metadata?.annotations?.[REVISION_ANNOTATION],
+            replicas: primary.spec.replicas ?? 1,
+            readiness: deploymentReadiness(primary, analysis.primaryReadyThreshold ?? 100),
+          }
+        : MISSING,
+      canaryReplicasWhenUp: this.canaryReplicasWhenUp(canary, target, primary),
+    };
+  }
+
+  async createPrimary(canary: Canary): Promise<void> {
+    await this.applyPrimary(canary);
+  }
+
+  async promote(canary: Canary): Promise<void> {
+    await this.applyPrimary(canary);
+  }
+
+  async scaleCanary(canary: Canary, replicas: number): Promise<void> {
+    // A merge patch, not an apply: replicas stay owned by whoever declared them (Git), we only move them.
+    await this.kube.patch({ ...DEPLOYMENT, namespace: namespaceOf(canary), name: canary.spec.targetRef.name }, { spec: { replicas } });
+  }
+
+  private async applyPrimary(canary: Canary): Promise<void> {
+    const ns = namespaceOf(canary);
+    const target = this.readDeployment(ns, canary.spec.targetRef.name);
+    if (!target) throw new WorkloadError(`Deployment ${ns}/${canary.spec.targetRef.name} not found`);
+    const configs = this.trackedConfigs(target);
+    for (const config of configs) await this.kube.apply(primaryConfig(canary, config.object), { force: true });
+    const current = this.readDeployment(ns, primaryName(canary.spec.targetRef.name));
+    const primary = buildPrimary({
+      canary,
+      target,
+      revision: hashPodTemplate(target.spec.template),
+      tracked: new Set(configs.map((c) => `${c.ref.kind}/${c.ref.name}`)),
+      configsChecksum: shortHash(configs.map((c) => c.checksum).join(',')),
+      ...(current?.spec.replicas !== undefined ? { currentReplicas: current.spec.replicas } : {}),
+    });
+    await this.kube.apply(primary, { force: true });
+    await this.applyPrimaryAutoscaler(canary);
+  }
+
+  private async applyPrimaryAutoscaler(canary: Canary): Promise<void> {
+    const ref = canary.spec.autoscalerRef;
+    if (!ref) return;
+    if (ref.kind !== 'HorizontalPodAutoscaler') throw new WorkloadError(`autoscalerRef kind ${ref.kind} is not supported yet; use HorizontalPodAutoscaler`);
+    const raw = this.cache.get(HPA, namespaceOf(canary), ref.name);
+    if (!raw) throw new WorkloadError(`HorizontalPodAutoscaler ${namespaceOf(canary)}/${ref.name} (spec.autoscalerRef) not found`);
+    await this.kube.apply(buildPrimaryAutoscaler(canary, horizontalPodAutoscaler.parse(raw)), { force: true });
+  }
+
+  private readDeployment(namespace: string, name: string): Deployment | undefined {
+    const raw = this.cache.get(DEPLOYMENT, namespace, name);
+    if (!raw) return undefined;
+    const parsed = deployment.safeParse(raw);
+    if (!parsed.success) throw new WorkloadError(`Deployment ${namespace}/${name} cannot be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  }
+
+  /** The configs the target uses and Pennant tracks; a required one that is missing is an error. */
+  private trackedConfigs(target: Deployment): TrackedConfig[] {
+    const ns = target.metadata.namespace ?? 'default';
+    const tracked: TrackedConfig[] = [];
+    for (const ref of configRefs(target.spec.template.spec)) {
+      const raw = this.cache.get(ref.kind === 'configmap' ? CONFIGMAP : SECRET, ns, ref.name);
+      if (!raw) {
+        if (ref.optional) continue;
+        throw new WorkloadError(`${ref.kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name} used by Deployment ${ns}/${target.metadata.name} not found`);
+      }
+      const object = ref.kind === 'configmap' ? configMap.parse(raw) : secret.parse(raw);
+      if (isTrackingDisabled(object.metadata.annotations)) continue;
+      if (object.kind === 'Secret' && !isTrackedSecret(object)) continue;
+      tracked.push({ ref, object, checksum: configChecksum(object) });
+    }
+    return tracked.sort((a, b) => `${a.ref.kind}/${a.ref.name}`.localeCompare(`${b.ref.kind}/${b.ref.name}`));
+  }
+
+  /** Flagger's order: the target's own replicas, else the HPA minimum, else the primary's, else 1. */
+  private canaryReplicasWhenUp(canary: Canary, target: Deployment, primary: Deployment | undefined): number {
+    if ((target.spec.replicas ?? 0) > 0) return target.spec.replicas ?? 1;
+    const ref = canary.spec.autoscalerRef;
+    if (ref?.kind === 'HorizontalPodAutoscaler') {
+      const hpa = horizontalPodAutoscaler.safeParse(this.cache.get(HPA, namespaceOf(canary), ref.name));
+      if (hpa.success) return Math.max(1, hpa.data.spec.minReplicas ?? 1);
+    }
+    return Math.max(1, primary?.spec.replicas ?? 1);
+  }
+}
+
+function primaryConfig(canary: Canary, source: ConfigMap | Secret): KubeObject {
+  const { name, namespace, labels, annotations } = source.metadata;
+  const copy: KubeObject = {
+    apiVersion: 'v1',
+    kind: source.kind,
+    metadata: {
+      name: primaryConfigName(name ?? ''),
+      namespace,
+      labels: dropGitOpsLabels(labels),
+      annotations: annotations ?? {},
+      ownerReferences: [ownerReference(canary)],
+    },
+  };
+  if (source.kind === 'ConfigMap') return { ...copy, data: source.data ?? {}, binaryData: source.binaryData ?? {} };
+  return { ...copy, type: source.type ?? 'Opaque', data: source.data ?? {} };
+}
+
+/** A GitOps tool must not prune or adopt our copies as if they were its own objects. */
+function dropGitOpsLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !k.includes('toolkit.fluxcd.io') && !k.startsWith('pennant.dev/gitsource')));
+}
+
+export const namespaceOf = (canary: Canary): string => canary.metadata.namespace ?? 'default';
+
+export { SelectorError };

@@ -1,0 +1,26 @@
+import type { Readiness } from '../engine/types.js';
+import type { Deployment } from './k8s-types.js';
+
+/**
+ * Whether a Deployment serves its current template: the rollout is observed, every replica is
+ * updated, no old replica is left, and at least `thresholdPercent` of them are available.
+ */
+export function deploymentReadiness(d: Deployment, thresholdPercent = 100): Readiness {
+  const status = d.status ?? {};
+  const generation = d.metadata.generation ?? 0;
+  if ((status.observedGeneration ?? 0) < generation) return waiting('the rollout has not been observed yet');
+  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return { ready: false, message: `progress deadline exceeded: ${progressing.message ?? ''}`.trim(), deadlineExceeded: true };
+  }
+  const desired = d.spec.replicas ?? 1;
+  const updated = status.updatedReplicas ?? 0;
+  const available = status.availableReplicas ?? 0;
+  if (updated < desired) return waiting(`${updated} of ${desired} replicas updated`);
+  if ((status.replicas ?? 0) > updated) return waiting(`${(status.replicas ?? 0) - updated} old replicas pending termination`);
+  const needed = Math.ceil((updated * thresholdPercent) / 100);
+  if (available < needed) return waiting(`${available} of ${updated} updated replicas available`);
+  return { ready: true };
+}
+
+const waiting = (message: string): Readiness => ({ ready: false, message, deadlineExceeded: false });

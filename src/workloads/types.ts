@@ -1,0 +1,30 @@
+import type { Canary } from '../api/index.js';
+import type { WorkloadObservation } from '../engine/types.js';
+import type { KubeObject, ResourceType } from '../kube/types.js';
+
+/** Reads from the informer caches: never a request to the API server. */
+export interface ObjectReader {
+  get(type: ResourceType, namespace: string, name: string): KubeObject | undefined;
+}
+
+export interface WorkloadView {
+  target: WorkloadObservation;
+  primary: WorkloadObservation;
+  canaryReplicasWhenUp: number;
+}
+
+/** A target kind (Deployment now, DaemonSet later) behind one interface, chosen by a factory. */
+export interface Workload {
+  /** Throws WorkloadError when the target cannot be handled (its message goes into the Ready condition). */
+  observe(canary: Canary): WorkloadView;
+  createPrimary(canary: Canary): Promise<void>;
+  /** Copies the target's template (and configs) to the primary. */
+  promote(canary: Canary): Promise<void>;
+  scaleCanary(canary: Canary, replicas: number): Promise<void>;
+  /** The resource types observe() reads, so the controller can run informers for them. */
+  readonly watches: ResourceType[];
+}
+
+export class WorkloadError extends Error {
+  override readonly name: string = 'WorkloadError';
+}

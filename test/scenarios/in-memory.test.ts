@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryStack } from '../../src/demo/in-memory-stack.js';
+import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
+import { ERROR_RATE_ANNOTATION } from '../../src/demo/traffic-annotations.js';
+import { canaryStatus, deploymentOf, HTTPROUTE, recordWeights, setImage, startGate, waitForPhase } from './helpers.js';
+
+const NS = 'test';
+const gatewayRefs = [{ name: 'public', namespace: 'gateways' }];
+
+/**
+ * Whole stories on the real controller, engine, routers, Prometheus client and webhook client, over
+ * the in-memory cluster and a Prometheus stand-in (the integration tier runs them on real parts).
+ */
+describe('scenarios on the in-memory stack', () => {
+  let stack: InMemoryStack;
+
+  beforeEach(async () => {
+    stack = new InMemoryStack();
+    await stack.start();
+    await stack.kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }));
+  });
+  afterEach(async () => {
+    await stack.stop();
+  });
+
+  async function initialise(extra: Partial<Parameters<typeof podinfoCanary>[0]> = {}) {
+    await stack.kube.create(podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs, ...extra }));
+    await waitForPhase(stack.kube, NS, 'Initialized');
+  }
+
+  it('healthy canary: 10% … 50% → promoted, primary runs the new image, target scaled to 0', async () => {
+    await initialise();
+    expect(await deploymentOf(stack.kube, NS, 'podinfo')).toMatchObject({ replicas: 0 });
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ replicas: 2, image: 'podinfo:6.0.0' });
+    const recorder = recordWeights(stack.kube, NS);
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    const done = await waitForPhase(stack.kube, NS, 'Succeeded');
+    recorder.stop();
+    expect(recorder.weights).toEqual([10, 20, 30, 40, 50, 0]);
+    expect(done.canaryWeight).toBe(0);
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+    expect(await deploymentOf(stack.kube, NS, 'podinfo')).toMatchObject({ replicas: 0 });
+    expect(stack.notifier.sent.map((n) => n.message)).toContain('Promotion completed! podinfo.test');
+  }, 40_000);
+
+  it('faulty canary: rolled back after `threshold` failed checks, 100% to the primary', async () => {
+    await initialise({ threshold: 3 });
+    await setImage(stack.kube, NS, 'podinfo:6.0.2', { [ERROR_RATE_ANNOTATION]: '0.3' });
+    const failed = await waitForPhase(stack.kube, NS, 'Failed');
+    expect(failed.failedChecks).toBe(3);
+    const route = await stack.kube.get({ ...HTTPROUTE, namespace: NS, name: 'podinfo' });
+    const rules = (route?.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] }).rules;
+    expect(rules.at(-1)?.backendRefs).toEqual([
+      expect.objectContaining({ name: 'podinfo-primary', weight: 100 }),
+      expect.objectContaining({ name: 'podinfo-canary', weight: 0 }),
+    ]);
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.0' });
+    expect(await deploymentOf(stack.kube, NS, 'podinfo')).toMatchObject({ replicas: 0 });
+    const alert = stack.notifier.sent.find((n) => n.severity === 'error');
+    expect(alert?.message).toMatch(/failed checks threshold reached 3/);
+    expect(alert?.fields['request-success-rate']).toMatch(/70/);
+  }, 40_000);
+
+  it('a new revision mid-analysis restarts the analysis and promotes the newest', async () => {
+    await initialise();
+    const recorder = recordWeights(stack.kube, NS);
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    await waitFor(() => recorder.weights.includes(20));
+    await setImage(stack.kube, NS, 'podinfo:6.0.3');
+    await waitForPhase(stack.kube, NS, 'Succeeded');
+    recorder.stop();
+    const restart = recorder.weights.indexOf(0);
+    expect(recorder.weights.slice(0, restart + 1)).toEqual(expect.arrayContaining([10, 20, 0]));
+    expect(recorder.weights.slice(restart + 1)).toEqual([10, 20, 30, 40, 50, 0]);
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.3' });
+  }, 40_000);
+
+  it('a confirm-promotion gate holds the promotion until it is opened', async () => {
+    const gate = await startGate();
+    try {
+      await initialise({ maxWeight: 20, webhooks: [{ name: 'approve', type: 'confirm-promotion', url: gate.url }] });
+      await setImage(stack.kube, NS, 'podinfo:6.0.1');
+      await waitForPhase(stack.kube, NS, 'WaitingPromotion');
+      const asked = gate.calls();
+      await waitFor(() => gate.calls() >= asked + 2);
+      expect((await canaryStatus(stack.kube, NS)).phase).toBe('WaitingPromotion');
+      expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.0' });
+      gate.open();
+      await waitForPhase(stack.kube, NS, 'Succeeded');
+      expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+    } finally {
+      await gate.close();
+    }
+  }, 40_000);
+
+  it('kubernetes provider: blue/green iterations, then promoted', async () => {
+    await stack.kube.create(podinfoCanary({ namespace: NS, interval: '1s', provider: 'kubernetes', iterations: 3 }));
+    await waitForPhase(stack.kube, NS, 'Initialized');
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    await waitForPhase(stack.kube, NS, 'Succeeded');
+    const apex = await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'podinfo' });
+    expect((apex?.spec as { selector: Record<string, string> }).selector).toEqual({ app: 'podinfo-primary' });
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+  }, 40_000);
+
+  it('an invalid Canary gets Ready=False with the reason and nothing is created', async () => {
+    const bad = podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs });
+    (bad.spec as { analysis: Record<string, unknown> }).analysis.stepWeights = [10, 5];
+    await stack.kube.create(bad);
+    await waitFor(async () => {
+      const ready = (await canaryStatus(stack.kube, NS)).conditions?.find((c) => c.type === 'Ready');
+      expect(ready).toMatchObject({ status: 'False' });
+      expect(ready?.message).toMatch(/spec\.analysis/);
+    });
+    expect(await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' })).toBeNull();
+  }, 20_000);
+});
+
+async function waitFor(check: () => boolean | Promise<unknown>, timeoutMs = 20_000): Promise<void> {
+  const { vi } = await import('vitest');
+  await vi.waitFor(async () => {
+    const ok = await check();
+    if (ok === false) throw new Error('not yet');
+  }, { timeout: timeoutMs, interval: 50 });
+}
