@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerGenCrds } from './gen-crds.js';
 import { type CliIo, EXIT } from './io.js';
+import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 
 /** Each command lives in its own module and adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerRun, registerValidate, registerGenCrds];
+const COMMANDS: readonly RegisterCommand[] = [registerRun, registerDemo, registerValidate, registerGenCrds];
 
 /** Read at run time: package.json is outside src/, and the same relative path works from dist/. */
 function packageVersion(): string {

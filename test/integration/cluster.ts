@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { kubeConfigFrom, RealKube } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/types.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const GATEWAY_API_VERSION = 'v1.4.1';
+
+/** Starts (or reuses) the real control plane of test/cluster and returns its kubeconfig path. */
+export function clusterUp(): string {
+  const run = spawnSync(join(REPO, 'test/cluster/up'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 50 * 60_000 });
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !last.startsWith('KUBECONFIG=')) {
+    throw new Error(`test/cluster/up failed (exit ${run.status ?? run.signal}): ${run.stdout.slice(-2000)}`);
+  }
+  return last.slice('KUBECONFIG='.length);
+}
+
+export function realKube(kubeconfig: string): RealKube {
+  return new RealKube(kubeConfigFrom({ kubeconfig }));
+}
+
+export function yamlObjects(text: string): KubeObject[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null && typeof o === 'object' && 'kind' in o);
+}
+
+/** Pennant's CRDs from crds/, and Gateway API's HTTPRoute CRD from its Go module (cached by go). */
+export function crdObjects(): KubeObject[] {
+  const ours = readdirSync(join(REPO, 'crds')).filter((f) => f.endsWith('.pennant.dev.yaml')).flatMap((f) => yamlObjects(readFileSync(join(REPO, 'crds', f), 'utf8')));
+  return [...ours, ...gatewayApiCrds()];
+}
+
+function gatewayApiCrds(): KubeObject[] {
+  const download = spawnSync('go', ['mod', 'download', '-json', `sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}`], { encoding: 'utf8', cwd: '/tmp', timeout: 5 * 60_000 });
+  if (download.status !== 0) throw new Error(`go mod download sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION} failed: ${download.stderr}`);
+  const dir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
+  const files = ['gateway.networking.k8s.io_httproutes.yaml', 'gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_gatewayclasses.yaml'];
+  return files.flatMap((f) => yamlObjects(readFileSync(join(dir, 'config/crd/standard', f), 'utf8')));
+}
+
+/** Applies the CRDs and waits until the API server serves every kind. */
+export async function installCrds(kube: RealKube): Promise<void> {
+  const crds = crdObjects();
+  for (const crd of crds) await kube.apply(crd, { force: true });
+  const deadline = Date.now() + 60_000;
+  for (const crd of crds) {
+    const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean }[] };
+    for (const version of spec.versions.filter((v) => v.served)) {
+      for (;;) {
+        try {
+          await kube.list({ apiVersion: `${spec.group}/${version.name}`, kind: spec.names.kind });
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} not served after 60s: ${String(err)}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    }
+  }
+}
