@@ -66,10 +66,15 @@ export function mergeWrite(current: KubeObject, candidate: KubeObject, mode: 'ma
   return next;
 }
 
-/** Generation counts changes of the desired state: anything but metadata and status. */
-export function specChanged(before: KubeObject, after: KubeObject): boolean {
+/**
+ * Generation counts changes of the desired state: anything but metadata and status. Deployments
+ * also count annotation changes (the API server does so because their annotations are copied
+ * to the ReplicaSets).
+ */
+export function bumpsGeneration(before: KubeObject, after: KubeObject): boolean {
   const strip = ({ metadata: _m, status: _s, ...rest }: KubeObject): JsonObject => rest;
-  return !deepEqual(strip(before), strip(after));
+  if (!deepEqual(strip(before), strip(after))) return true;
+  return after.kind === 'Deployment' && !deepEqual(before.metadata.annotations ?? {}, after.metadata.annotations ?? {});
 }
 
 function checkFinalizers(current: KubeObject, next: KubeObject): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KubeError } from './errors.js';
 import { changedPaths, pathKey, type FieldPath } from './field-paths.js';
 import { deepCopy, deepEqual, kubeTime } from './json.js';
-import { checkPrecondition, mergeWrite, specChanged, type KindPolicy } from './memory-rules.js';
+import { checkPrecondition, mergeWrite, bumpsGeneration, type KindPolicy } from './memory-rules.js';
 import type { KubeObject, ObjectRef, ResourceType, WatchEventType } from './types.js';
 
 export type StoreListener = (type: WatchEventType, obj: KubeObject, old: KubeObject | undefined) => void;
@@ -92,7 +92,7 @@ export class MemoryStore {
     checkPrecondition(current, candidate.metadata.resourceVersion);
     const next = deepCopy(mergeWrite(current, candidate, mode, this.policy));
     if (deepEqual(next, current)) return current; // a no-op write keeps the resourceVersion
-    if (current.metadata.generation !== undefined && specChanged(current, next)) {
+    if (current.metadata.generation !== undefined && bumpsGeneration(current, next)) {
       next.metadata.generation = current.metadata.generation + 1;
     }
     next.metadata.resourceVersion = this.nextRevision();

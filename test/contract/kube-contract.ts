@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient, KubeObject, ObjectRef } from '../../src/kube/types.js';
-import { configMap, deployment, expectKubeError, retryOnConflict } from './kube-fixtures.js';
+import type { KubeClient, ObjectRef } from '../../src/kube/types.js';
+import { configMap, expectKubeError } from './kube-fixtures.js';
+import { runLifecycleContract } from './kube-contract-lifecycle.js';
+import { runStatusContract } from './kube-contract-status.js';
 import { runInformerContract, type ContractContext } from './kube-contract-watch.js';
 
 export interface KubeContractTarget {
@@ -32,7 +34,6 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
       unique: (prefix) => `${prefix}-${run}-${++seq}`,
     };
     const cmRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ctx.ns, name });
-    const deployRef = (name: string): ObjectRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ctx.ns, name });
 
     beforeAll(async () => {
       target = await makeClient();
@@ -117,17 +118,6 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
         expect(await ctx.kube.get(cmRef(name))).toBeNull();
         await expectKubeError(ctx.kube.delete(cmRef(name)), 'NotFound');
       });
-
-      it('an object with a finalizer gets a deletionTimestamp and goes once the finalizer is removed', async () => {
-        const name = ctx.unique('finalizer');
-        await ctx.kube.create({ ...configMap(ctx.ns, name, {}), metadata: { name, namespace: ctx.ns, finalizers: ['pennant.dev/contract'] } });
-        await ctx.kube.delete(cmRef(name));
-        const terminating = await ctx.kube.get(cmRef(name));
-        expect(terminating?.metadata.deletionTimestamp).toEqual(expect.any(String));
-        expect(terminating?.metadata.finalizers).toEqual(['pennant.dev/contract']);
-        await ctx.kube.patch(cmRef(name), { metadata: { finalizers: null } });
-        expect(await ctx.kube.get(cmRef(name))).toBeNull();
-      });
     });
 
     describe('server-side apply', () => {
@@ -147,56 +137,17 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
         const after = await ctx.kube.apply(configMap(ctx.ns, name, { other: '2' }));
         expect(after.data).toEqual({ theirs: 'x', other: '2' });
       });
-    });
 
-    describe('status and generation', () => {
-      const condition = { type: 'PennantContract', status: 'True', reason: 'Contract', message: 'set by the contract' };
-      const spec = (obj: KubeObject | null): unknown => obj?.spec;
-
-      it('patchStatus with a stale resourceVersion is Conflict; with the current one status changes and spec does not', async () => {
-        const name = ctx.unique('status');
-        const created = await ctx.kube.create(deployment(ctx.ns, name));
-        await ctx.kube.patch(deployRef(name), { metadata: { labels: { touched: 'yes' } } });
-        await expectKubeError(ctx.kube.patchStatus(deployRef(name), { conditions: [condition] }, created.metadata.resourceVersion ?? ''), 'Conflict');
-        const before = await ctx.kube.get(deployRef(name));
-        const patched = await retryOnConflict(async () => {
-          const fresh = await ctx.kube.get(deployRef(name));
-          return ctx.kube.patchStatus(deployRef(name), { conditions: [condition] }, fresh?.metadata.resourceVersion ?? '');
-        });
-        expect(patched.status).toMatchObject({ conditions: expect.arrayContaining([expect.objectContaining(condition)]) });
-        expect(patched.spec).toEqual(spec(before));
-        expect(spec(await ctx.kube.get(deployRef(name)))).toEqual(spec(before));
-      });
-
-      it('generation starts at 1 and counts spec changes only, not status or metadata changes', async () => {
-        const name = ctx.unique('generation');
-        const created = await ctx.kube.create(deployment(ctx.ns, name));
-        expect(created.metadata.generation).toBe(1);
-        const labelled = await ctx.kube.patch(deployRef(name), { metadata: { labels: { extra: 'label' }, annotations: { note: 'n' } } });
-        expect(labelled.metadata.generation).toBe(1);
-        const withStatus = await retryOnConflict(async () => {
-          const fresh = await ctx.kube.get(deployRef(name));
-          return ctx.kube.patchStatus(deployRef(name), { conditions: [condition] }, fresh?.metadata.resourceVersion ?? '');
-        });
-        expect(withStatus.metadata.generation).toBe(1);
-        const scaled = await ctx.kube.patch(deployRef(name), { spec: { replicas: 3 } });
-        expect(scaled.metadata.generation).toBe(2);
-      });
-
-      it('update and apply do not change status', async () => {
-        const name = ctx.unique('status-kept');
-        await ctx.kube.create(deployment(ctx.ns, name));
-        const withStatus = await retryOnConflict(async () => {
-          const fresh = await ctx.kube.get(deployRef(name));
-          return ctx.kube.patchStatus(deployRef(name), { conditions: [condition] }, fresh?.metadata.resourceVersion ?? '');
-        });
-        // force: on a real server the replicas set at create belong to another manager entry (an Update).
-        const applied = await ctx.kube.apply({ ...deployment(ctx.ns, name, 2), status: { conditions: [] } }, { force: true });
-        expect(applied.spec).toMatchObject({ replicas: 2 });
-        expect(applied.status).toMatchObject({ conditions: expect.arrayContaining([expect.objectContaining(condition)]) });
-        expect(withStatus.metadata.generation).toBe(1);
+      it('leaves a field alone once a patch has changed it, even when the manager omits it later', async () => {
+        const name = ctx.unique('apply-taken');
+        await ctx.kube.apply(configMap(ctx.ns, name, { a: '1', b: '2' }));
+        await ctx.kube.patch(cmRef(name), { data: { b: 'patched' } });
+        const after = await ctx.kube.apply(configMap(ctx.ns, name, { a: '1' }));
+        expect(after.data).toEqual({ a: '1', b: 'patched' });
       });
     });
+
+    runStatusContract(ctx);
 
     describe('list', () => {
       it.each([
@@ -225,6 +176,7 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
       });
     });
 
+    runLifecycleContract(ctx);
     runInformerContract(ctx);
   });
 }

@@ -80,7 +80,7 @@ describe('MemoryKube: resourceVersion', () => {
 describe('MemoryKube: generation and status', () => {
   it.each<[string, number, (kube: MemoryKube) => Promise<unknown>]>([
     ['a label change', 1, (kube) => kube.patch(deployRef('d'), { metadata: { labels: { a: 'b' } } })],
-    ['an annotation change by update', 1, async (kube) => {
+    ['an annotation change by update (Deployments count those, as the server does)', 2, async (kube) => {
       const d = (await kube.get(deployRef('d'))) as KubeObject;
       return kube.update({ ...d, metadata: { ...d.metadata, annotations: { a: 'b' } } });
     }],
@@ -93,6 +93,14 @@ describe('MemoryKube: generation and status', () => {
     await kube.create(deployment(NS, 'd'));
     await write(kube);
     expect((await kube.get(deployRef('d')))?.metadata.generation).toBe(generation);
+  });
+
+  it('does not count annotation changes of other kinds', async () => {
+    const kube = new MemoryKube();
+    const canary = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', metadata: { name: 'c', namespace: NS }, spec: { a: 1 } };
+    await kube.create(canary);
+    const ref = { apiVersion: canary.apiVersion, kind: canary.kind, namespace: NS, name: 'c' };
+    expect((await kube.patch(ref, { metadata: { annotations: { a: 'b' } } })).metadata.generation).toBe(1);
   });
 
   it('has no generation for ConfigMaps, as a real server', async () => {
