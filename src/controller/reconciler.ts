@@ -60,6 +60,7 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   for (let asked = 0; result.kind === 'evaluate'; asked++) {
     if (asked > 10) throw new Error(`the engine asked for more than 10 evaluations (last: ${result.evaluation})`);
     obs = await evaluate(deps, canary, result.evaluation, obs, signal);
+    logEvaluation(deps.logger, key, result.evaluation, obs);
     result = advance(canary, obs, now);
   }
   return finish(deps, raw, canary, result, target, signal);
@@ -137,6 +138,19 @@ function logDecision(logger: Logger, key: string, before: CanaryStatus, result: 
   };
   if (status.phase !== before.phase || result.actions.length) logger.info(fields, 'reconciled');
   else logger.debug(fields, 'reconciled');
+}
+
+/** Every check logs what it asked, what came back, the bounds and the verdict. */
+function logEvaluation(logger: Logger, key: string, evaluation: string, obs: Observation): void {
+  if (evaluation === 'metrics') {
+    for (const m of obs.metrics ?? []) {
+      logger.info({ canary: key, metric: m.name, query: m.query, value: m.value, min: m.min, max: m.max, verdict: m.verdict, message: m.message }, 'metric check');
+    }
+    return;
+  }
+  for (const h of obs.hooks?.[evaluation as Exclude<typeof evaluation, 'metrics'> & keyof NonNullable<Observation['hooks']>] ?? []) {
+    logger.info({ canary: key, hook: h.name, type: h.type, ok: h.ok, status: h.status, message: h.message }, 'webhook check');
+  }
 }
 
 export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -43,10 +43,22 @@ export class InMemoryStack {
     this.notifier = new RecordingNotifier(onAlert);
   }
 
+  private metricsServer = '';
+
   async start(): Promise<Controller> {
     await this.deployments.start();
-    const metricsServer = await this.prometheus.start();
-    const config = controllerConfig.parse({ metricsServer, workers: 2, resyncSeconds: 30, ...this.options.config });
+    this.metricsServer = await this.prometheus.start();
+    return this.startController();
+  }
+
+  /** Stops the controller as SIGTERM would and starts a fresh one: all it knows is in the cluster. */
+  async restartController(): Promise<Controller> {
+    await this.controller?.stop();
+    return this.startController();
+  }
+
+  private async startController(): Promise<Controller> {
+    const config = controllerConfig.parse({ metricsServer: this.metricsServer, workers: 2, resyncSeconds: 30, ...this.options.config });
     const logger = this.options.logger ?? pino({ level: 'silent' });
     this.controller = new Controller({
       kube: this.kube,

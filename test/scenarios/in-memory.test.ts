@@ -7,6 +7,27 @@ import { canaryStatus, deploymentOf, HTTPROUTE, recordWeights, setImage, startGa
 const NS = 'test';
 const gatewayRefs = [{ name: 'public', namespace: 'gateways' }];
 
+describe('Prometheus unreachable', () => {
+  it('fails the checks with the reason and rolls back; it never promotes', async () => {
+    const stack = new InMemoryStack({ config: { metricsServer: 'http://127.0.0.1:9', queryTimeoutMs: 500 } });
+    await stack.start();
+    try {
+      await stack.kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }));
+      await stack.kube.create(podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs, threshold: 2 }));
+      await waitForPhase(stack.kube, NS, 'Initialized');
+      await setImage(stack.kube, NS, 'podinfo:6.0.1');
+      await waitForPhase(stack.kube, NS, 'Failed');
+      const canary = await stack.kube.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: NS, name: 'podinfo' });
+      const checks = (canary?.status as { checks: { name: string; verdict: string; message?: string }[] }).checks;
+      expect(checks.filter((c) => c.verdict === 'error').map((c) => c.name)).toEqual(['request-success-rate', 'request-duration']);
+      expect(checks[0]?.message).toMatch(/127\.0\.0\.1:9/);
+      expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.0' });
+    } finally {
+      await stack.stop();
+    }
+  }, 40_000);
+});
+
 /**
  * Whole stories on the real controller, engine, routers, Prometheus client and webhook client, over
  * the in-memory cluster and a Prometheus stand-in (the integration tier runs them on real parts).
@@ -100,6 +121,18 @@ describe('scenarios on the in-memory stack', () => {
     await waitForPhase(stack.kube, NS, 'Succeeded');
     const apex = await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'podinfo' });
     expect((apex?.spec as { selector: Record<string, string> }).selector).toEqual({ app: 'podinfo-primary' });
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+  }, 40_000);
+
+  it('a controller restarted mid-analysis carries on from the status to the same outcome', async () => {
+    await initialise();
+    const recorder = recordWeights(stack.kube, NS);
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    await waitFor(() => recorder.weights.includes(20));
+    await stack.restartController();
+    await waitForPhase(stack.kube, NS, 'Succeeded');
+    recorder.stop();
+    expect(recorder.weights).toEqual([10, 20, 30, 40, 50, 0]);
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
   }, 40_000);
 
