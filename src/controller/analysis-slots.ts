@@ -21,7 +21,8 @@ export class AnalysisSlots {
     if (this.max <= 0 || isActivePhase(status?.phase)) return true;
     const all = this.canaries();
     const mine = status?.queuedSince ?? '\uffff';
-    const ahead = all.filter((c) => c.key !== key && c.status?.phase === 'Waiting' && c.status.queuedSince && (c.status.queuedSince < mine || (c.status.queuedSince === mine && c.key < key)));
+    // A reserved Canary may still show Waiting in the cache: it is counted as running, not also as ahead.
+    const ahead = all.filter((c) => c.key !== key && !this.reserved.has(c.key) && c.status?.phase === 'Waiting' && c.status.queuedSince && (c.status.queuedSince < mine || (c.status.queuedSince === mine && c.key < key)));
     return this.running(all, key) + ahead.length < this.max;
   }
 

@@ -9,7 +9,8 @@ export const controllerConfig = z.object({
   context: z.string().optional(),
   /** Watch one namespace; all namespaces when empty. */
   namespace: z.string().optional(),
-  metricsServer: z.string().url().default('http://prometheus:9090'),
+  // http(s) only: `prometheus:9090` is a valid URL (scheme "prometheus:") but not a Prometheus address.
+  metricsServer: z.url({ protocol: /^https?$/ }).default('http://prometheus:9090'),
   provider: z.enum(PROVIDERS).default('kubernetes'),
   maxConcurrentAnalyses: positiveInt.default(0).describe('0 means no limit'),
   workers: z.coerce.number().int().min(1).max(64).default(4),
@@ -45,7 +46,8 @@ export function parseControllerConfig(flags: Record<string, unknown>, env: Recor
   const fromEnv: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV_FLAGS)) {
     const value = env[name];
-    if (value !== undefined && value !== '') fromEnv[key] = key === 'kubeconfig' ? value.split(':')[0] : value;
+    // KUBECONFIG is a list of paths; like kubectl, empty entries are skipped.
+    if (value !== undefined && value !== '') fromEnv[key] = key === 'kubeconfig' ? value.split(':').find((path) => path !== '') : value;
   }
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const parsed = controllerConfig.safeParse({ ...fromEnv, ...defined });

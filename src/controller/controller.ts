@@ -63,7 +63,7 @@ export class Controller {
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () =>
       this.cache.list(CANARY).map((c) => ({ key: keyOf(c), status: canarySchema.shape.status.safeParse(c.status).data })),
     );
-    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()) };
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map() };
   }
 
   get ready(): boolean {

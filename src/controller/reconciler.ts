@@ -25,12 +25,17 @@ export interface ReconcilerDeps extends ActorDeps {
   metrics: ControllerMetrics;
   logger: Logger;
   rules: (canary: Canary) => string[];
+  /** resourceVersion each Canary had when we last wrote its status: until the cache moves past it, it is stale. */
+  writtenFrom: Map<string, { resourceVersion: string; at: number }>;
 }
 
 /** What the work queue should do next with the key. */
 export type ReconcileResult = { requeueAfterMs: number | null };
 
 const ONE_SECOND = 1000;
+const CACHE_CATCH_UP_MS = 100;
+/** A write the server turned into a no-op never shows up in the cache; stop waiting for it. */
+const CACHE_CATCH_UP_LIMIT_MS = 5000;
 
 /**
  * One reconcile of one Canary: observe (caches) → decide (the pure engine, asking for webhook and
@@ -43,7 +48,13 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
     deps.slots.settle(key, undefined);
     return { requeueAfterMs: null };
   }
+  // Deciding on a status older than our own last write would repeat that step (and its Events).
   const now = deps.now();
+  const written = deps.writtenFrom.get(key);
+  if (written && written.resourceVersion === raw.metadata.resourceVersion && now.getTime() - written.at < CACHE_CATCH_UP_LIMIT_MS) {
+    return { requeueAfterMs: CACHE_CATCH_UP_MS };
+  }
+  deps.writtenFrom.delete(key);
   const parsed = parseCanary(raw, deps.rules);
   if (!parsed.ok) return finish(deps, raw, parsed.meta, reportInvalid(parsed.meta, parsed.message, now), undefined, signal);
 
@@ -99,6 +110,7 @@ async function finish(
     return { requeueAfterMs: 0 };
   }
   deps.slots.settle(key, result.status.phase);
+  if (!deepEqual(before, result.status)) deps.writtenFrom.set(key, { resourceVersion: raw.metadata.resourceVersion ?? '', at: deps.now().getTime() });
   const updated = { ...canary, status: result.status } as Canary;
   if (full) recordCanaryMetrics(deps.metrics, full, before, result.status, target?.router.getRoutes(full) ?? null);
   await report(deps, updated, reportActions(result.actions), signal);
@@ -136,7 +148,8 @@ function logDecision(logger: Logger, key: string, before: CanaryStatus, result: 
     requeueAfterMs: result.requeueAfterMs,
     ...(status.lastStepTime !== before.lastStepTime ? { checks } : {}),
   };
-  if (status.phase !== before.phase || result.actions.length) logger.info(fields, 'reconciled');
+  const quiet = result.actions.every((a) => a.kind === 'ensureRouting');
+  if (status.phase !== before.phase || !quiet) logger.info(fields, 'reconciled');
   else logger.debug(fields, 'reconciled');
 }
 

@@ -1,0 +1,140 @@
+/**
+ * Every Kubernetes API permission `pennant run` needs: the single source of truth for the RBAC in
+ * deploy/ (test/unit/deploy checks that deploy/clusterrole.yaml grants exactly this) and for anyone
+ * reviewing what Pennant may do. Nothing reads it at run time.
+ *
+ * Least privilege, derived from the code rather than from Flagger's chart:
+ * - reads go through informers only (list + watch); the controller never GETs an object;
+ * - writes are server-side apply (HTTP PATCH; `create` too, because the API server authorises an
+ *   apply that creates the object as `create`), merge patches, and the Canary status subresource;
+ * - nothing is ever deleted or replaced (PUT): owner references let the garbage collector remove
+ *   the `-primary` objects when their Canary goes.
+ * When the code starts using a new verb or resource, add it here with the reason, then to
+ * deploy/clusterrole.yaml; the deploy tests fail until both agree.
+ */
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+export interface ResourcePermission {
+  /** '' is the core group. */
+  apiGroup: string;
+  /** Plural resource name, or `resource/subresource`. */
+  resource: string;
+  verbs: readonly Verb[];
+  why: string;
+}
+
+export interface NonResourcePermission {
+  /** Exact paths: RBAC matches them literally unless they end in `*`, which we never use. */
+  nonResourceURLs: readonly string[];
+  verbs: readonly ['get'];
+  why: string;
+}
+
+export type Permission = ResourcePermission | NonResourcePermission;
+
+export const isResourcePermission = (p: Permission): p is ResourcePermission => 'resource' in p;
+
+/**
+ * The API versions RealKube resolves through discovery (src/kube/discovery.ts GETs
+ * `/api/<v>` or `/apis/<group>/<v>` once per apiVersion to learn a kind's plural and scope):
+ * what the informers watch, what the routers write, and v1 for Events.
+ */
+export const DISCOVERED_API_VERSIONS = [
+  'v1',
+  'apps/v1',
+  'autoscaling/v2',
+  'pennant.dev/v1beta1',
+  'gateway.networking.k8s.io/v1',
+  'gateway.networking.k8s.io/v1beta1',
+] as const;
+
+/** The discovery document of one API version, as src/kube/discovery.ts requests it. */
+export const discoveryPath = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+
+const INFORMER = 'list, watch: informer cache (all reads go through it)';
+const SSA = 'create, patch: server-side apply (an apply that creates the object is authorised as create)';
+
+export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
+  // pennant.dev: the controller's own API.
+  {
+    apiGroup: 'pennant.dev',
+    resource: 'canaries',
+    verbs: ['list', 'watch', 'patch'],
+    why: `${INFORMER}; patch: merge patch of metadata.finalizers (revertOnDeletion)`,
+  },
+  {
+    apiGroup: 'pennant.dev',
+    resource: 'canaries/status',
+    verbs: ['patch'],
+    why: 'patch: the one status write per reconcile (merge patch with resourceVersion precondition)',
+  },
+  {
+    apiGroup: 'pennant.dev',
+    resource: 'canaries/finalizers',
+    verbs: ['update'],
+    why:
+      'update: every object Pennant creates has an ownerReference to its Canary with blockOwnerDeletion: true; ' +
+      'with the OwnerReferencesPermissionEnforcement admission plugin (OpenShift, hardened clusters) that needs update on the owner\'s finalizers',
+  },
+  { apiGroup: 'pennant.dev', resource: 'metrictemplates', verbs: ['list', 'watch'], why: `${INFORMER}: analysis.metrics[].templateRef` },
+  { apiGroup: 'pennant.dev', resource: 'alertproviders', verbs: ['list', 'watch'], why: `${INFORMER}: analysis.alerts[].providerRef` },
+
+  // The target and what Pennant makes from it.
+  {
+    apiGroup: 'apps',
+    resource: 'deployments',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}: targets and <target>-primary; ${SSA} of <target>-primary; patch also: merge patch of the target's spec.replicas (scale the canary)`,
+  },
+  {
+    apiGroup: '',
+    resource: 'configmaps',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}: configs the target uses (tracked for changes); ${SSA} of their <name>-primary copies`,
+  },
+  {
+    apiGroup: '',
+    resource: 'secrets',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why:
+      `${INFORMER}: Secrets the target uses (tracked) and MetricTemplate provider secretRefs (credentials); ` +
+      `${SSA} of tracked Secrets' <name>-primary copies`,
+  },
+  {
+    apiGroup: '',
+    resource: 'services',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}: the kubernetes router reads the apex selector; ${SSA} of <svc>, <svc>-primary, <svc>-canary`,
+  },
+  {
+    apiGroup: 'autoscaling',
+    resource: 'horizontalpodautoscalers',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}: spec.autoscalerRef; ${SSA} of <hpa>-primary`,
+  },
+  {
+    apiGroup: 'gateway.networking.k8s.io',
+    resource: 'httproutes',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why:
+      `list at start-up: is the API served (else no informer); ${INFORMER}: current weights; ${SSA} of the route ` +
+      '(gatewayapi:v1 and gatewayapi:v1beta1; RBAC does not distinguish versions)',
+  },
+
+  // Telling people.
+  {
+    apiGroup: '',
+    resource: 'events',
+    verbs: ['create', 'patch'],
+    why: 'create: core/v1 Events on Canaries; patch: a repeat within 10 minutes bumps the existing Event\'s count (src/kube/event-recorder.ts)',
+  },
+
+  // Discovery: usually already granted to every authenticated user by the built-in
+  // system:discovery ClusterRole; listed so the controller still works where that binding was removed.
+  {
+    nonResourceURLs: DISCOVERED_API_VERSIONS.map(discoveryPath),
+    verbs: ['get'],
+    why: 'get: API discovery, to learn each kind\'s plural resource name and scope (src/kube/discovery.ts)',
+  },
+];
