@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { WATCHED } from '../../../src/controller/controller.js';
+import {
+  CONTROLLER_PERMISSIONS, DISCOVERED_API_VERSIONS, discoveryPath, isResourcePermission,
+} from '../../../src/controller/permissions.js';
+import { SUPPORTED_PROVIDERS } from '../../../src/routers/index.js';
+import { loadObjects, type Manifest, only } from './manifests.js';
+import { grantsOfPermissions, grantsOfRules, type PolicyRule, resourceOf } from './rbac.js';
+
+/** The ClusterRole as it would be written from permissions.ts, for the failure message. */
+const expectedRules = (): string => stringify(CONTROLLER_PERMISSIONS.map((p) => (isResourcePermission(p)
+  ? { apiGroups: [p.apiGroup], resources: [p.resource], verbs: p.verbs }
+  : { nonResourceURLs: p.nonResourceURLs, verbs: p.verbs })));
+
+const clusterRole = () => only('ClusterRole');
+const rulesOf = (role: Manifest): PolicyRule[] => (role.rules ?? []) as PolicyRule[];
+
+/** The router providers' HTTPRoute versions (run.ts watches them when served). */
+const gatewayApiVersions = SUPPORTED_PROVIDERS.filter((p) => p.startsWith('gatewayapi:')).map((p) => `gateway.networking.k8s.io/${p.split(':')[1]}`);
+
+describe('src/controller/permissions.ts', () => {
+  it('gives every permission a reason and at least one verb, and repeats no resource', () => {
+    const seen = new Set<string>();
+    for (const p of CONTROLLER_PERMISSIONS) {
+      expect(p.why.trim().length, JSON.stringify(p)).toBeGreaterThan(10);
+      expect(p.verbs.length).toBeGreaterThan(0);
+      const key = isResourcePermission(p) ? `${p.apiGroup}/${p.resource}` : 'nonResourceURLs';
+      expect(seen.has(key), `${key} listed twice`).toBe(false);
+      seen.add(key);
+    }
+  });
+
+  it('has no wildcards', () => {
+    expect(JSON.stringify(CONTROLLER_PERMISSIONS.map(({ why: _why, ...rest }) => rest))).not.toContain('*');
+  });
+
+  it('lets every informer list and watch its type', () => {
+    const grants = grantsOfPermissions(CONTROLLER_PERMISSIONS);
+    const informed = [...WATCHED, ...gatewayApiVersions.map((apiVersion) => ({ apiVersion, kind: 'HTTPRoute' }))];
+    for (const type of informed) {
+      const { group, resource } = resourceOf(type.apiVersion, type.kind);
+      expect(grants, `${type.kind}`).toContain(`${group}/${resource}:list`);
+      expect(grants, `${type.kind}`).toContain(`${group}/${resource}:watch`);
+    }
+  });
+
+  it('allows discovery of every API version the controller resolves, and only those', () => {
+    const used = new Set([...WATCHED.map((t) => t.apiVersion), ...gatewayApiVersions, 'v1' /* Events */]);
+    expect(new Set(DISCOVERED_API_VERSIONS)).toEqual(used);
+    const grants = grantsOfPermissions(CONTROLLER_PERMISSIONS);
+    for (const apiVersion of used) expect(grants).toContain(`${discoveryPath(apiVersion)}:get`);
+    expect(discoveryPath('v1')).toBe('/api/v1');
+    expect(discoveryPath('apps/v1')).toBe('/apis/apps/v1');
+  });
+});
+
+describe('deploy/clusterrole.yaml', () => {
+  it('grants exactly CONTROLLER_PERMISSIONS', () => {
+    const granted = grantsOfRules(rulesOf(clusterRole()));
+    const needed = grantsOfPermissions(CONTROLLER_PERMISSIONS);
+    const missing = [...needed].filter((g) => !granted.has(g));
+    const extra = [...granted].filter((g) => !needed.has(g));
+    expect({ missing, extra }, `rules from permissions.ts:\n${expectedRules()}`).toEqual({ missing: [], extra: [] });
+  });
+
+  it('uses no wildcard, no resourceNames and no unknown rule field', () => {
+    for (const rule of rulesOf(clusterRole())) {
+      expect(Object.keys(rule).every((k) => ['apiGroups', 'resources', 'verbs', 'nonResourceURLs'].includes(k)), JSON.stringify(rule)).toBe(true);
+      expect(JSON.stringify(rule)).not.toContain('*');
+      // A rule mixing both kinds is rejected by the API server.
+      expect(Boolean(rule.nonResourceURLs) && Boolean(rule.resources), JSON.stringify(rule)).toBe(false);
+    }
+  });
+
+  it('is bound to the ServiceAccount the Deployment runs as', () => {
+    const objects = loadObjects();
+    const role = only('ClusterRole', objects);
+    const binding = only('ClusterRoleBinding', objects);
+    const account = only('ServiceAccount', objects);
+    const deployment = only('Deployment', objects) as unknown as { spec: { template: { spec: { serviceAccountName?: string } } } };
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+    expect(deployment.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
+  });
+});
