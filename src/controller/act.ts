@@ -59,7 +59,8 @@ export async function report(deps: ActorDeps, canary: Canary, actions: Action[],
     try {
       await reportOne(deps, canary, action, call);
     } catch (err) {
-      log.error({ err, action: action.kind }, `could not ${action.kind}`);
+      if (action.kind === 'notify') deps.metrics.notifications.inc({ severity: action.severity, result: 'failed' });
+      log.error({ err: err instanceof Error ? err.message : String(err), action: action.kind }, `could not ${action.kind}`);
     }
   }
 }

@@ -40,6 +40,16 @@ export class ClusterCache implements ObjectReader {
     return this.informers.has(typeKey(type));
   }
 
+  /** Watch restarts per kind, from informers that count them. */
+  restarts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [key, informer] of this.informers) {
+      const restarts = (informer as { restarts?: unknown }).restarts;
+      if (typeof restarts === 'number') counts.set(key.split('/').pop() ?? key, restarts);
+    }
+    return counts;
+  }
+
   stop(): void {
     for (const informer of this.informers.values()) informer.stop();
     this.informers.clear();

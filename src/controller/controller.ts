@@ -9,7 +9,8 @@ import { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
-import { CANARY, errorMessage, reconcile, type ReconcilerDeps } from './reconciler.js';
+import { CANARY, errorMessage, reconcile, type ReconcilerDeps, ShutdownError } from './reconciler.js';
+import { CanaryMetricsRecorder } from './record-metrics.js';
 import { type Clock, Scheduler, systemClock } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -50,6 +51,7 @@ export class Controller {
   private readonly queue = new WorkQueue();
   private readonly scheduler: Scheduler;
   private readonly failures = new Map<string, number>();
+  private readonly restartsCounted = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly reconcilerDeps: ReconcilerDeps;
   private workers: Promise<void>[] = [];
@@ -63,7 +65,7 @@ export class Controller {
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () =>
       this.cache.list(CANARY).map((c) => ({ key: keyOf(c), status: canarySchema.shape.status.safeParse(c.status).data })),
     );
-    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map() };
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
   get ready(): boolean {
@@ -106,6 +108,18 @@ export class Controller {
     }
   }
 
+  private countCanaries(): void {
+    const perNamespace = new Map<string, number>();
+    for (const c of this.cache.list(CANARY)) perNamespace.set(c.metadata.namespace ?? 'default', (perNamespace.get(c.metadata.namespace ?? 'default') ?? 0) + 1);
+    this.deps.metrics.canaryTotal.reset();
+    for (const [namespace, count] of perNamespace) this.deps.metrics.canaryTotal.set({ namespace }, count);
+    for (const [kind, restarts] of this.cache.restarts()) {
+      const counted = this.restartsCounted.get(kind) ?? 0;
+      if (restarts > counted) this.deps.metrics.informerRestarts.inc({ kind }, restarts - counted);
+      this.restartsCounted.set(kind, restarts);
+    }
+  }
+
   private async work(): Promise<void> {
     for (;;) {
       const key = await this.queue.get();
@@ -124,6 +138,10 @@ export class Controller {
       this.scheduler.schedule(key, requeueAfterMs ?? this.deps.config.resyncSeconds * 1000);
       timer({ result: 'ok' });
     } catch (err) {
+      if (err instanceof ShutdownError) {
+        timer({ result: 'shutdown' });
+        return;
+      }
       const attempts = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempts);
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempts - 1));
@@ -132,6 +150,7 @@ export class Controller {
       this.scheduler.schedule(key, delay);
       timer({ result: 'error' });
     } finally {
+      this.countCanaries();
       this.deps.metrics.scheduled.set(this.scheduler.size);
       this.deps.metrics.analysesRunning.set(this.reconcilerDeps.slots.count());
     }

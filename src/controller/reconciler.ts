@@ -11,7 +11,7 @@ import type { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { evaluate } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
-import { recordCanaryMetrics } from './record-metrics.js';
+import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
 import { parseCanary } from './validate-canary.js';
 
@@ -27,6 +27,12 @@ export interface ReconcilerDeps extends ActorDeps {
   rules: (canary: Canary) => string[];
   /** resourceVersion each Canary had when we last wrote its status: until the cache moves past it, it is stale. */
   writtenFrom: Map<string, { resourceVersion: string; at: number }>;
+  recorder: CanaryMetricsRecorder;
+}
+
+/** Thrown when the controller stops mid-reconcile: nothing observed after that point is trusted. */
+export class ShutdownError extends Error {
+  override readonly name = 'ShutdownError';
 }
 
 /** What the work queue should do next with the key. */
@@ -46,6 +52,8 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   const raw = deps.cache.get(CANARY, namespace, name);
   if (!raw) {
     deps.slots.settle(key, undefined);
+    deps.recorder.forget(key);
+    deps.writtenFrom.delete(key);
     return { requeueAfterMs: null };
   }
   // Deciding on a status older than our own last write would repeat that step (and its Events).
@@ -71,6 +79,8 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   for (let asked = 0; result.kind === 'evaluate'; asked++) {
     if (asked > 10) throw new Error(`the engine asked for more than 10 evaluations (last: ${result.evaluation})`);
     obs = await evaluate(deps, canary, result.evaluation, obs, signal);
+    // A query cancelled by shutdown is not a failed check: decide nothing, the next leader will.
+    if (signal.aborted) throw new ShutdownError(`stopped while evaluating ${result.evaluation}`);
     logEvaluation(deps.logger, key, result.evaluation, obs);
     result = advance(canary, obs, now);
   }
@@ -112,7 +122,7 @@ async function finish(
   deps.slots.settle(key, result.status.phase);
   if (!deepEqual(before, result.status)) deps.writtenFrom.set(key, { resourceVersion: raw.metadata.resourceVersion ?? '', at: deps.now().getTime() });
   const updated = { ...canary, status: result.status } as Canary;
-  if (full) recordCanaryMetrics(deps.metrics, full, before, result.status, target?.router.getRoutes(full) ?? null);
+  if (full) deps.recorder.record(key, full, before, result.status, target?.router.getRoutes(full) ?? null);
   await report(deps, updated, reportActions(result.actions), signal);
   logDecision(deps.logger, key, before, result);
   return { requeueAfterMs: result.requeueAfterMs };
