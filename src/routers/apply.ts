@@ -1,11 +1,25 @@
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { needsApply } from '../kube/drift.js';
+import { canonicalJson, shortHash } from '../workloads/revision.js';
 import type { RouterDeps } from './types.js';
+
+/**
+ * Hash of the object as Pennant last applied it. A field dropped from the desired object (a label,
+ * a mirror filter, a timeout) leaves the desired object a subset of the stored one, which the
+ * drift check alone would take for "nothing to do"; the hash changes, so the apply happens.
+ */
+export const APPLIED_HASH_ANNOTATION = 'pennant.dev/applied-hash';
 
 /** Server-side apply, skipped when the informer cache shows the object already as desired. */
 export async function applyIfChanged(deps: RouterDeps, obj: KubeObject): Promise<void> {
-  const type: ResourceType = { apiVersion: obj.apiVersion, kind: obj.kind };
-  const current = deps.cache.get(type, obj.metadata.namespace ?? 'default', obj.metadata.name ?? '');
-  if (!needsApply(obj, current)) return;
-  await deps.kube.apply(obj, { force: true });
+  const desired = withAppliedHash(obj);
+  const type: ResourceType = { apiVersion: desired.apiVersion, kind: desired.kind };
+  const current = deps.cache.get(type, desired.metadata.namespace ?? 'default', desired.metadata.name ?? '');
+  if (!needsApply(desired, current)) return;
+  await deps.kube.apply(desired, { force: true });
+}
+
+function withAppliedHash(obj: KubeObject): KubeObject {
+  const annotations = { ...(obj.metadata.annotations ?? {}), [APPLIED_HASH_ANNOTATION]: shortHash(canonicalJson(obj)) };
+  return { ...obj, metadata: { ...obj.metadata, annotations } };
 }

@@ -43,21 +43,26 @@ export class GatewayApiRouter implements Router {
     const rules = (route?.spec as { rules?: { backendRefs?: BackendRef[]; filters?: { type: string }[] }[] } | undefined)?.rules;
     const main = rules?.[rules.length - 1];
     if (!main?.backendRefs) return null;
-    const weightOf = (suffix: string) => main.backendRefs?.find((b) => b.name.endsWith(suffix))?.weight ?? 0;
+    // A/B testing: the rules in front of the default one send the matching requests to the canary.
+    const weighted = rules && rules.length > 1 ? rules[0] : main;
+    const weightOf = (suffix: string) => weighted?.backendRefs?.find((b) => b.name.endsWith(suffix))?.weight ?? 0;
     const mirror = (main.filters ?? []).some((f) => f.type === 'RequestMirror');
     return { primary: weightOf('-primary'), canary: weightOf('-canary'), mirror };
   }
 
-  /** revertOnDeletion: all traffic to the target's own pods through the apex Service. */
+  /** revertOnDeletion: all traffic to the target's own pods, through the HTTPRoute and the apex Service. */
   async finalize(canary: Canary): Promise<void> {
-    await this.apply(canary, { primary: 0, canary: 100, mirror: false });
+    const sel = selectors(canary, this.deps.cache);
+    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache)));
+    // Every request, not only the A/B ones: the primary is about to go.
+    await applyIfChanged(this.deps, this.build(canary, { primary: 0, canary: 100, mirror: false }, { abTesting: false }));
   }
 
   private async apply(canary: Canary, routes: Routes): Promise<void> {
     await applyIfChanged(this.deps, this.build(canary, routes));
   }
 
-  build(canary: Canary, routes: Routes): KubeObject {
+  build(canary: Canary, routes: Routes, options: { abTesting?: boolean } = {}): KubeObject {
     const service = canary.spec.service;
     if (!service?.gatewayRefs?.length) throw new RouterError('gatewayapi: spec.service.gatewayRefs must name at least one Gateway');
     const svc = serviceName(canary);
@@ -66,7 +71,8 @@ export class GatewayApiRouter implements Router {
       { name: `${svc}-canary`, port: service.port, weight: canaryWeight },
     ];
     const pathMatches = (service.match ?? []).map(pathMatch).filter((m): m is HttpMatch => m !== undefined);
-    const abRules = routes.canary === 100 && canary.spec.analysis.match?.length && canary.spec.analysis.iterations
+    const abTesting = options.abTesting ?? (routes.canary === 100 && !!canary.spec.analysis.match?.length && !!canary.spec.analysis.iterations);
+    const abRules = abTesting && canary.spec.analysis.match?.length
       ? [{ matches: canary.spec.analysis.match.map((m) => abMatch(m, pathMatches[0])), backendRefs: backends(0, 100), ...timeouts(canary) }]
       : [];
     const mainWeights = abRules.length ? backends(100, 0) : backends(routes.primary, routes.canary);

@@ -1,5 +1,6 @@
 import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
+import { deepEqual } from '../kube/json.js';
 import { applyIfChanged } from './apply.js';
 import { buildService, namespaceOf, readTarget, SERVICE, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
@@ -27,11 +28,14 @@ export class KubernetesRouter implements Router {
   }
 
   getRoutes(canary: Canary): Routes | null {
-    const apex = this.deps.cache.get(SERVICE, namespaceOf(canary), serviceName(canary));
-    const selector = (apex?.spec as { selector?: Record<string, string> } | undefined)?.selector;
-    if (!apex || !selector) return null;
-    const toPrimary = Object.values(selector).some((v) => v.endsWith('-primary'));
-    return toPrimary ? { primary: 100, canary: 0, mirror: false } : { primary: 0, canary: 100, mirror: false };
+    const selectorOf = (name: string) =>
+      (this.deps.cache.get(SERVICE, namespaceOf(canary), name)?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    const selector = selectorOf(serviceName(canary));
+    if (!selector) return null;
+    // Compared with the -canary Service, so a target whose own label value ends in "-primary" is read right.
+    const canarySelector = selectorOf(`${serviceName(canary)}-canary`);
+    const toCanary = canarySelector ? deepEqual(selector, canarySelector) : !Object.values(selector).some((v) => v.endsWith('-primary'));
+    return toCanary ? { primary: 0, canary: 100, mirror: false } : { primary: 100, canary: 0, mirror: false };
   }
 
   /** The apex goes back to selecting the target's pods, as before Pennant. */

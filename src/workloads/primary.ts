@@ -58,7 +58,8 @@ export function buildPrimary({ canary, target, revision, tracked, configsChecksu
   const labels = { ...(template.metadata?.labels ?? {}), [label.key]: primaryValue };
   const annotations = { ...(template.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision, [CONFIGS_ANNOTATION]: configsChecksum };
   const spec = rewriteAffinity(renameConfigRefs(template.spec ?? {}, tracked), label.key, label.value, primaryValue);
-  const replicas = canary.spec.autoscalerRef ? (currentReplicas ?? target.spec.replicas ?? 1) : (target.spec.replicas || currentReplicas || 1);
+  // A new primary never starts at 0: an HPA does not scale a Deployment up from 0 replicas.
+  const replicas = canary.spec.autoscalerRef ? (currentReplicas ?? (target.spec.replicas || 1)) : (target.spec.replicas || currentReplicas || 1);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type ControllerConfig, parseControllerConfig } from '../../../src/controller/config.js';
+
+const parse = (flags: Record<string, unknown> = {}, env: Record<string, string | undefined> = {}) => parseControllerConfig(flags, env);
+const failure = (flags: Record<string, unknown>, env: Record<string, string | undefined> = {}): ConfigError => {
+  try {
+    parse(flags, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseControllerConfig', () => {
+  it('has defaults for everything', () => {
+    expect(parse()).toEqual<ControllerConfig>({
+      metricsServer: 'http://prometheus:9090',
+      provider: 'kubernetes',
+      maxConcurrentAnalyses: 0,
+      workers: 4,
+      port: 8080,
+      logLevel: 'info',
+      queryTimeoutMs: 5000,
+      crossNamespaceRefs: true,
+      resyncSeconds: 300,
+    });
+  });
+
+  it.each<[string, keyof ControllerConfig, string, unknown]>([
+    ['KUBECONFIG', 'kubeconfig', '/home/me/.kube/config', '/home/me/.kube/config'],
+    ['PENNANT_NAMESPACE', 'namespace', 'apps', 'apps'],
+    ['PENNANT_METRICS_SERVER', 'metricsServer', 'http://prom.monitoring:9090', 'http://prom.monitoring:9090'],
+    ['PENNANT_PROVIDER', 'provider', 'gatewayapi:v1', 'gatewayapi:v1'],
+    ['PENNANT_MAX_CONCURRENT_ANALYSES', 'maxConcurrentAnalyses', '3', 3],
+    ['PENNANT_WORKERS', 'workers', '8', 8],
+    ['PENNANT_PORT', 'port', '9090', 9090],
+    ['PENNANT_LOG_LEVEL', 'logLevel', 'debug', 'debug'],
+    ['PENNANT_CLUSTER_NAME', 'clusterName', 'prod-eu', 'prod-eu'],
+  ])('%s sets %s', (name, key, value, expected) => {
+    expect(parse({}, { [name]: value })[key]).toEqual(expected);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, string>, Partial<ControllerConfig>]>([
+    ['a flag beats the environment', { workers: '2', provider: 'kubernetes' }, { PENNANT_WORKERS: '8', PENNANT_PROVIDER: 'gatewayapi:v1' }, { workers: 2, provider: 'kubernetes' }],
+    ['an undefined flag leaves the environment value', { workers: undefined }, { PENNANT_WORKERS: '8' }, { workers: 8 }],
+    ['an empty environment value is ignored', {}, { PENNANT_WORKERS: '', PENNANT_METRICS_SERVER: '' }, { workers: 4, metricsServer: 'http://prometheus:9090' }],
+    ['the --kubeconfig flag beats KUBECONFIG', { kubeconfig: '/flag' }, { KUBECONFIG: '/env' }, { kubeconfig: '/flag' }],
+    ['KUBECONFIG with several paths: the first', {}, { KUBECONFIG: '/a/config:/b/config:/c/config' }, { kubeconfig: '/a/config' }],
+    ['KUBECONFIG with empty entries: the first non-empty path', {}, { KUBECONFIG: ':/b/config' }, { kubeconfig: '/b/config' }],
+    ['an https metrics server', { metricsServer: 'https://prom.example.com/prometheus' }, {}, { metricsServer: 'https://prom.example.com/prometheus' }],
+    ['numbers from flags are parsed too', { maxConcurrentAnalyses: '5', port: '0', resyncSeconds: '60' }, {}, { maxConcurrentAnalyses: 5, port: 0, resyncSeconds: 60 }],
+    ['unknown environment variables are ignored', {}, { PENNANT_UNKNOWN: 'x', HOME: '/root' }, { workers: 4 }],
+  ])('%s', (_, flags, env, expected) => {
+    expect(parse(flags, env)).toMatchObject(expected);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, string>, string]>([
+    ['workers 0', { workers: '0' }, {}, '--workers'],
+    ['workers above 64', { workers: '65' }, {}, '--workers'],
+    ['workers not a number', { workers: 'many' }, {}, '--workers'],
+    ['workers from the environment', {}, { PENNANT_WORKERS: 'many' }, '--workers'],
+    ['a negative max-concurrent-analyses', { maxConcurrentAnalyses: '-1' }, {}, '--max-concurrent-analyses'],
+    ['a fractional max-concurrent-analyses', { maxConcurrentAnalyses: '1.5' }, {}, '--max-concurrent-analyses'],
+    ['a port out of range', { port: '70000' }, {}, '--port'],
+    ['an unknown provider', { provider: 'envoy' }, {}, '--provider'],
+    ['an unknown log level', { logLevel: 'verbose' }, {}, '--log-level'],
+    ['a metrics server that is not a URL', { metricsServer: 'not a url' }, {}, '--metrics-server'],
+    ['a metrics server without http:// (parses as the URL scheme "prometheus:")', { metricsServer: 'prometheus:9090' }, {}, '--metrics-server'],
+    ['a metrics server with another scheme', {}, { PENNANT_METRICS_SERVER: 'ftp://prometheus' }, '--metrics-server'],
+    ['a resync below 10 seconds', { resyncSeconds: '5' }, {}, '--resync-seconds'],
+    ['a query timeout below 100 ms', { queryTimeoutMs: '10' }, {}, '--query-timeout-ms'],
+  ])('%s is a ConfigError naming the flag', (_, flags, env, flag) => {
+    const err = failure(flags, env);
+    expect(err.message).toContain(`${flag}:`);
+    expect(err.message).toMatch(/^invalid configuration: /);
+  });
+
+  it('names every bad flag at once', () => {
+    const err = failure({ workers: '0', port: '-1', logLevel: 'loud' });
+    for (const flag of ['--workers', '--port', '--log-level']) expect(err.message).toContain(flag);
+  });
+});

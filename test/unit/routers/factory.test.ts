@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { PROVIDERS, type Provider } from '../../../src/api/index.js';
+import { routerFor, SUPPORTED_PROVIDERS } from '../../../src/routers/factory.js';
+import { GatewayApiRouter } from '../../../src/routers/gateway-api.js';
+import { KubernetesRouter } from '../../../src/routers/kubernetes.js';
+import { RouterError } from '../../../src/routers/types.js';
+import { cluster } from '../workloads/fixtures.js';
+
+const { client, cache } = await cluster([]);
+const deps = { kube: client, cache };
+
+describe('routerFor', () => {
+  it.each<[Provider, new (...args: never[]) => unknown]>([
+    ['kubernetes', KubernetesRouter],
+    ['gatewayapi:v1', GatewayApiRouter],
+    ['gatewayapi:v1beta1', GatewayApiRouter],
+  ])('builds the %s router', (provider, kind) => {
+    const router = routerFor(provider, deps);
+    expect(router).toBeInstanceOf(kind);
+    expect(router.provider).toBe(provider);
+  });
+
+  it('supports exactly the providers it builds', () => {
+    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(['gatewayapi:v1', 'gatewayapi:v1beta1', 'kubernetes']);
+  });
+
+  const unsupported = PROVIDERS.filter((p) => !SUPPORTED_PROVIDERS.includes(p));
+
+  it('leaves the other Flagger providers unsupported', () => {
+    expect(unsupported).toEqual(expect.arrayContaining(['istio', 'linkerd', 'nginx', 'contour', 'gloo', 'traefik', 'apisix', 'skipper', 'kuma', 'osm', 'knative']));
+    expect(unsupported.length + SUPPORTED_PROVIDERS.length).toBe(PROVIDERS.length);
+  });
+
+  it.each(unsupported)('%s is a RouterError naming it and the supported providers, never a fallback', (provider) => {
+    let caught: unknown;
+    try {
+      routerFor(provider, deps);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(RouterError);
+    const message = (caught as Error).message;
+    expect(message).toContain(`provider ${provider} `);
+    for (const supported of SUPPORTED_PROVIDERS) expect(message).toContain(supported);
+  });
+});
