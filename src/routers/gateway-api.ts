@@ -3,7 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
-import { buildService, namespaceOf, readTarget, selectors, serviceName } from './services.js';
+import { buildService, released, namespaceOf, readTarget, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 const ANNOTATION_ORIGINAL = 'pennant.dev/managed';
@@ -53,9 +53,18 @@ export class GatewayApiRouter implements Router {
   /** revertOnDeletion: all traffic to the target's own pods, through the HTTPRoute and the apex Service. */
   async finalize(canary: Canary): Promise<void> {
     const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache)));
-    // Every request, not only the A/B ones: the primary is about to go.
-    await applyIfChanged(this.deps, this.build(canary, { primary: 0, canary: 100, mirror: false }, { abTesting: false }));
+    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    // Every request, not only the A/B ones, through the apex Service: the -primary and -canary
+    // Services go with the Canary, the route and the apex stay.
+    await applyIfChanged(this.deps, released(this.handBack(canary)));
+  }
+
+  private handBack(canary: Canary): KubeObject {
+    const route = this.build(canary, { primary: 0, canary: 100, mirror: false }, { abTesting: false });
+    const spec = route.spec as { rules: { backendRefs: BackendRef[] }[] };
+    const port = canary.spec.service?.port ?? 80;
+    const rules = spec.rules.map((rule) => ({ ...rule, backendRefs: [{ name: serviceName(canary), port, weight: 100 }] }));
+    return { ...route, spec: { ...spec, rules } };
   }
 
   private async apply(canary: Canary, routes: Routes): Promise<void> {

@@ -2,7 +2,7 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import { deepEqual } from '../kube/json.js';
 import { applyIfChanged } from './apply.js';
-import { buildService, namespaceOf, readTarget, SERVICE, selectors, serviceName } from './services.js';
+import { buildService, released, namespaceOf, readTarget, SERVICE, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 /**
@@ -40,7 +40,8 @@ export class KubernetesRouter implements Router {
 
   /** The apex goes back to selecting the target's pods, as before Pennant. */
   async finalize(canary: Canary): Promise<void> {
-    await this.applyServices(canary, { primary: 0, canary: 100, mirror: false });
+    const sel = selectors(canary, this.deps.cache);
+    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
   }
 
   private async applyServices(canary: Canary, routes: Routes): Promise<void> {

@@ -33,6 +33,15 @@ export function readTarget(canary: Canary, cache: ObjectReader): Deployment {
 type Role = 'apex' | 'primary' | 'canary';
 
 /** A ClusterIP Service for one role; the apex selects whichever pods `selectValue` names. */
+/**
+ * Without the Canary's ownerReference, so that the garbage collector leaves it when the Canary goes:
+ * what revertOnDeletion hands back must outlive the Canary.
+ */
+export function released(obj: KubeObject): KubeObject {
+  const { ownerReferences: _owners, ...metadata } = obj.metadata as KubeObject['metadata'] & { ownerReferences?: unknown };
+  return { ...obj, metadata };
+}
+
 export function buildService(canary: Canary, role: Role, sel: Selectors, selectValue: string, target: Deployment): KubeObject {
   const service = canary.spec.service;
   if (!service) throw new RouterError('spec.service is required to generate Services');

@@ -207,14 +207,15 @@ export function runRouterContract(name: string, makeRouter: (deps: RouterDeps) =
         }
       });
 
-      it('finalize hands traffic back to the target pods', async () => {
+      it('finalize hands traffic back to the target pods, through an apex Service that outlives the Canary', async () => {
         const canary = canaryWith();
         await reconcile(canary);
         await setRoutes(canary, routesAllowed(env.router).at(-1) ?? r(100, 0));
         await env.router.finalize(canary);
         await settled();
-        expect(env.router.getRoutes(canary)).toEqual(r(0, 100));
-        expect((await service('podinfo'))?.spec.selector).toEqual({ app: 'podinfo' });
+        const apex = await service('podinfo');
+        expect(apex?.spec.selector).toEqual({ app: 'podinfo' });
+        expect((apex?.metadata as { ownerReferences?: unknown[] }).ownerReferences ?? []).toEqual([]);
       });
     });
 

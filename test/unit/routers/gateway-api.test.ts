@@ -166,12 +166,14 @@ describe('GatewayApiRouter', () => {
       expect(await rules()).toHaveLength(2);
     });
 
-    it('finalize sends every request to the canary, not only the matching ones', async () => {
+    it('finalize sends every request, not only the matching ones, to the apex Service, and releases the route', async () => {
       const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }]);
       await reconcile(canary);
       await setRoutes(canary, r(0, 100));
       await router.finalize(canary);
-      expect(await rules()).toEqual([{ backendRefs: backends(0, 100) }]);
+      expect(await rules()).toEqual([{ backendRefs: [{ name: 'podinfo', port: 9898, weight: 100 }] }]);
+      const released = await c.kube.get(ref(HTTPROUTE_V1, 'podinfo'));
+      expect((released?.metadata as { ownerReferences?: unknown[] }).ownerReferences ?? []).toEqual([]);
     });
   });
 
