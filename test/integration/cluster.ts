@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { kubeConfigFrom, RealKube } from '../../src/kube/index.js';
+import { type Impersonation, kubeConfigFrom, RealKube } from '../../src/kube/index.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -18,8 +18,8 @@ export function clusterUp(): string {
   return last.slice('KUBECONFIG='.length);
 }
 
-export function realKube(kubeconfig: string): RealKube {
-  return new RealKube(kubeConfigFrom({ kubeconfig }));
+export function realKube(kubeconfig: string, impersonate?: Impersonation): RealKube {
+  return new RealKube(kubeConfigFrom({ kubeconfig, ...(impersonate ? { impersonate } : {}) }));
 }
 
 export function yamlObjects(text: string): KubeObject[] {

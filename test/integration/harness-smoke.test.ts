@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Canary } from '../../src/api/index.js';
 import { kubeConfigFrom, MemoryKube, RealKube } from '../../src/kube/index.js';
 import { evaluateMetrics } from '../../src/metrics/index.js';
@@ -112,12 +112,10 @@ describe('harness smoke: real Prometheus scraping the traffic simulator', () => 
   });
 });
 
-// The same against the real control plane (test/cluster/up), when there is one: KWOK's pods, real
-// informers, a Deployment scaled to zero. Skipped, visibly, without KUBECONFIG.
-const kubeconfig = process.env.KUBECONFIG;
-
-describe.skipIf(!kubeconfig)('harness smoke on the real control plane (KWOK pods)', () => {
-  const kube = kubeconfig ? new RealKube(kubeConfigFrom({ kubeconfig })) : undefined;
+// The same against the real control plane (test/cluster/up, started by the tier's global setup):
+// KWOK's pods, real informers, a Deployment scaled to zero.
+describe('harness smoke on the real control plane (KWOK pods)', () => {
+  const kube: RealKube | undefined = new RealKube(kubeConfigFrom({ kubeconfig: inject('kubeconfig') }));
   const ns = `harness-${randomBytes(3).toString('hex')}`;
   let prometheus: PrometheusServer | undefined;
   let simulator: TrafficSimulator | undefined;

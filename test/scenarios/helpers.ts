@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, vi } from 'vitest';
+import { isConflict } from '../../src/kube/errors.js';
 import type { KubeClient, KubeObject } from '../../src/kube/types.js';
 
 export const CANARY = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
@@ -40,7 +41,18 @@ export function canaryWeight(route: KubeObject): number | undefined {
   return rules[rules.length - 1]?.backendRefs?.find((b) => b.name.endsWith('-canary'))?.weight;
 }
 
+/** A user's edit of the pod template (get, change, update), retried on conflicts as kubectl edit is. */
 export async function setImage(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string> = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await updateTemplate(kube, namespace, image, annotations);
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 10) throw err;
+    }
+  }
+}
+
+async function updateTemplate(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string>): Promise<void> {
   const d = await kube.get({ ...DEPLOYMENT, namespace, name: 'podinfo' });
   if (!d) throw new Error('no podinfo Deployment');
   const spec = d.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: { image: string }[] } } };

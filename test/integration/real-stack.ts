@@ -1,0 +1,62 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { controllerConfig, type ControllerConfig } from '../../src/controller/config.js';
+import { Controller } from '../../src/controller/controller.js';
+import { createLogger } from '../../src/controller/logger.js';
+import { ControllerMetrics } from '../../src/controller/metrics.js';
+import { canaryProblems } from '../../src/controller/rules.js';
+import { RecordingNotifier } from '../../src/demo/in-memory-stack.js';
+import { NoWriteBack } from '../../src/gitops/index.js';
+import type { Impersonation } from '../../src/kube/index.js';
+import type { RealKube } from '../../src/kube/real.js';
+import { type PrometheusServer, startPrometheus, startTrafficSimulator, type TrafficSimulator } from '../harness/index.js';
+import { realKube } from './cluster.js';
+
+export const HTTPROUTE_V1 = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
+
+/**
+ * Pennant's controller on real parts: the test cluster's API server (with its Deployment controller,
+ * scheduler and KWOK pods), real Prometheus, and the traffic simulator playing the mesh.
+ */
+export class RealStack {
+  readonly kube: RealKube;
+  private readonly controllerKube: RealKube;
+  readonly notifier = new RecordingNotifier();
+  readonly metrics = new ControllerMetrics();
+  prometheus!: PrometheusServer;
+  simulator!: TrafficSimulator;
+  controller!: Controller;
+  readonly logFile: string;
+
+  /** `controllerAs`: run the controller as this identity (e.g. deploy/'s ServiceAccount). */
+  constructor(kubeconfig: string, controllerAs?: Impersonation) {
+    this.kube = realKube(kubeconfig);
+    this.controllerKube = realKube(kubeconfig, controllerAs);
+    this.logFile = join(mkdtempSync(join(tmpdir(), 'pennant-it-')), 'controller.log');
+  }
+
+  async start(config: Partial<ControllerConfig> = {}): Promise<void> {
+    this.simulator = await startTrafficSimulator({ kube: this.kube, apps: [], rate: 40, canaryTestRate: 10 });
+    this.prometheus = await startPrometheus({ scrapeTargets: [this.simulator.target] });
+    await this.prometheus.waitForScrape();
+    this.controller = new Controller({
+      kube: this.controllerKube,
+      config: controllerConfig.parse({ metricsServer: this.prometheus.url, workers: 2, resyncSeconds: 30, ...config }),
+      logger: createLogger('debug', createWriteStream(this.logFile)),
+      metrics: this.metrics,
+      notifier: this.notifier,
+      writeBack: new NoWriteBack(createLogger('silent')),
+      rules: canaryProblems,
+      optionalTypes: [HTTPROUTE_V1],
+    });
+    await this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.controller?.stop();
+    await this.simulator?.stop();
+    await this.prometheus?.stop();
+  }
+}
