@@ -1,6 +1,6 @@
 import https from 'node:https';
 import axios, { AxiosError } from 'axios';
-import { deadline } from './deadline.js';
+import { deadline } from '../util/deadline.js';
 import { MetricError, errorMessage } from './errors.js';
 import { parsePrometheusAnswer } from './prometheus-response.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, type Credentials, type MetricProvider } from './provider.js';

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import axios from 'axios';
 import type { CanaryWebhook, HookType } from '../api/index.js';
 import type { HookResult } from '../engine/types.js';
-import { deadline } from './deadline.js';
+import { deadline } from '../util/deadline.js';
 import { formatSeconds, parseDuration } from './duration.js';
 import { requestBody, type WebhookPayload } from './payload.js';
 import {

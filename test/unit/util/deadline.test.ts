@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deadline as metricsDeadline } from '../../../src/metrics/deadline.js';
-import { deadline as webhooksDeadline } from '../../../src/webhooks/deadline.js';
+import { deadline } from '../../../src/util/deadline.js';
 
-describe.each([
-  ['metrics', metricsDeadline],
-  ['webhooks', webhooksDeadline],
-])('deadline (%s)', (_module, deadline) => {
+describe('deadline', () => {
   it('aborts when the time is up', async () => {
     const limit = deadline(new AbortController().signal, 10);
     await new Promise((resolve) => limit.signal.addEventListener('abort', resolve));
