@@ -1,8 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// eslint loads the default export of its config file.
+// eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/cluster/tools/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/cluster/tools/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
