@@ -3,23 +3,48 @@ import type { ObjectReader } from '../workloads/types.js';
 
 export const typeKey = (type: ResourceType): string => `${type.apiVersion}/${type.kind}`;
 
-/** The informers Pennant reads through: one per resource type, shared by every reconcile. */
+export type TypedHandler = (type: ResourceType, ...event: Parameters<InformerHandler>) => void;
+
+/**
+ * The informers Pennant reads through: one per resource type, shared by every reconcile. Types are
+ * watched on demand (a router's objects when a Canary first uses that router), so an API installed
+ * after Pennant started is picked up, and a missing one is an error the Canary's condition shows.
+ */
 export class ClusterCache implements ObjectReader {
   private readonly informers = new Map<string, Informer>();
+  private readonly starting = new Map<string, Promise<void>>();
 
-  constructor(private readonly kube: KubeClient, private readonly namespace?: string) {}
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly namespace?: string,
+    /** Hears every change of every watched type, including types watched later. */
+    private readonly onAnyChange?: TypedHandler,
+  ) {}
 
   /** Starts informers for these types (once each) and resolves when all have listed. */
   async watch(types: ResourceType[]): Promise<void> {
-    const started: Promise<void>[] = [];
-    for (const type of types) {
-      const key = typeKey(type);
-      if (this.informers.has(key)) continue;
-      const informer = this.kube.informer(type, this.namespace ? { namespace: this.namespace } : {});
-      this.informers.set(key, informer);
-      started.push(informer.start());
-    }
-    await Promise.all(started);
+    await Promise.all(types.map((type) => this.watchOne(type)));
+  }
+
+  private watchOne(type: ResourceType): Promise<void> {
+    const key = typeKey(type);
+    const pending = this.starting.get(key);
+    if (pending) return pending;
+    if (this.informers.has(key)) return Promise.resolve();
+    const informer = this.kube.informer(type, this.namespace ? { namespace: this.namespace } : {});
+    const start = informer.start().then(
+      () => {
+        this.informers.set(key, informer);
+        if (this.onAnyChange) informer.onChange((...event) => this.onAnyChange?.(type, ...event));
+      },
+      (err: unknown) => {
+        informer.stop();
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`cannot watch ${type.kind} (${type.apiVersion}): ${reason}; is its API installed in the cluster?`, { cause: err });
+      },
+    ).finally(() => this.starting.delete(key));
+    this.starting.set(key, start);
+    return start;
   }
 
   get(type: ResourceType, namespace: string, name: string): KubeObject | undefined {

@@ -34,8 +34,6 @@ export interface ControllerDeps {
   notifier: Notifier;
   writeBack: WriteBack;
   rules: (canary: Canary) => string[];
-  /** Optional resource types (e.g. HTTPRoute) watched only when their API exists. */
-  optionalTypes?: ResourceType[];
   clock?: Clock;
   callHook?: HookCaller;
 }
@@ -59,7 +57,9 @@ export class Controller {
   private synced = false;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.cache = new ClusterCache(deps.kube, deps.config.namespace);
+    this.cache = new ClusterCache(deps.kube, deps.config.namespace, (type, _event, obj) =>
+      type.kind === CANARY.kind ? this.queue.add(keyOf(obj)) : this.enqueueOwners(obj),
+    );
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () =>
@@ -73,11 +73,7 @@ export class Controller {
   }
 
   async start(): Promise<void> {
-    await this.cache.watch([...WATCHED, ...(this.deps.optionalTypes ?? [])]);
-    this.cache.onChange(CANARY, (_type, obj) => this.queue.add(keyOf(obj)));
-    for (const type of [...WATCHED.slice(3), ...(this.deps.optionalTypes ?? [])]) {
-      this.cache.onChange(type, (_t, obj) => this.enqueueOwners(obj));
-    }
+    await this.cache.watch(WATCHED);
     for (const canary of this.cache.list(CANARY)) this.queue.add(keyOf(canary));
     this.resync = setInterval(() => this.cache.list(CANARY).forEach((c) => this.queue.add(keyOf(c))), this.deps.config.resyncSeconds * 1000);
     this.resync.unref();
@@ -97,7 +93,7 @@ export class Controller {
     this.deps.logger.info('controller stopped');
   }
 
-  /** A Deployment, Service, config… changed: wake the Canaries of its namespace that may care. */
+  /** A Deployment, Service, config, route… changed: wake the Canaries of its namespace that may care. */
   private enqueueOwners(obj: KubeObject): void {
     const ns = obj.metadata.namespace;
     for (const canary of this.cache.list(CANARY, ns)) {

@@ -39,6 +39,7 @@ export class ShutdownError extends Error {
 export type ReconcileResult = { requeueAfterMs: number | null };
 
 const ONE_SECOND = 1000;
+const BLOCKED_RETRY_MS = 30_000;
 const CACHE_CATCH_UP_MS = 100;
 /** A write the server turned into a no-op never shows up in the cache; stop waiting for it. */
 const CACHE_CATCH_UP_LIMIT_MS = 5000;
@@ -71,9 +72,16 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   let obs: Observation;
   try {
     target = { workload: workloadFor(canary, deps.kube, deps.cache), router: routerFor(canary.spec.provider ?? deps.config.provider, deps) };
-    obs = observe(deps, key, canary, target);
   } catch (err) {
     return finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now), undefined, signal);
+  }
+  try {
+    await deps.cache.watch([...target.workload.watches, ...target.router.watches]);
+    obs = observe(deps, key, canary, target);
+  } catch (err) {
+    // A missing API, a ConfigMap the target needs…: nothing is touched, and it is looked at again soon.
+    const blocked = await finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'CannotReconcile'), undefined, signal);
+    return { requeueAfterMs: blocked.requeueAfterMs ?? BLOCKED_RETRY_MS };
   }
   let result = advance(canary, obs, now);
   for (let asked = 0; result.kind === 'evaluate'; asked++) {

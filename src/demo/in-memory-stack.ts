@@ -68,7 +68,6 @@ export class InMemoryStack {
       notifier: this.notifier,
       writeBack: new NoWriteBack(logger),
       rules: canaryProblems,
-      optionalTypes: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
       ...(this.options.callHook ? { callHook: this.options.callHook } : {}),
     });
     await this.controller.start();

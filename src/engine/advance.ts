@@ -37,11 +37,11 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
  * A Canary whose spec cannot be used (or could not even be parsed): Ready=False with the message and
  * one Event per new message; nothing else is touched, so nothing is ever half-created.
  */
-export function reportInvalid(canary: Pick<Canary, 'metadata' | 'status'>, message: string, now: Date): AdvanceResult {
+export function reportInvalid(canary: Pick<Canary, 'metadata' | 'status'>, message: string, now: Date, reason = 'InvalidSpec'): AdvanceResult {
   const status = { ...(canary.status ?? {}), observedGeneration: canary.metadata.generation };
   const actions: Action[] = [];
-  const parked = parkStatus(status, 'InvalidSpec', message, now);
-  if (parked.changed) actions.push({ kind: 'event', type: 'Warning', reason: 'InvalidSpec', message: `${canaryId(canary as Canary)}: ${message}` });
+  const parked = parkStatus(status, reason, message, now);
+  if (parked.changed) actions.push({ kind: 'event', type: 'Warning', reason, message: `${canaryId(canary as Canary)}: ${message}` });
   return { kind: 'decision', status: parked.status, actions, requeueAfterMs: null };
 }
 

@@ -3,7 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
-import { buildService, released, namespaceOf, readTarget, selectors, serviceName } from './services.js';
+import { buildService, DEPLOYMENT, released, SERVICE, namespaceOf, readTarget, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 const ANNOTATION_ORIGINAL = 'pennant.dev/managed';
@@ -19,9 +19,11 @@ interface BackendRef { name: string; port: number; weight: number }
 export class GatewayApiRouter implements Router {
   readonly capabilities: RouterCapabilities = { weights: true, match: true, mirror: true };
   private readonly type: ResourceType;
+  readonly watches: ResourceType[];
 
   constructor(private readonly deps: RouterDeps, readonly provider: 'gatewayapi:v1' | 'gatewayapi:v1beta1') {
     this.type = { apiVersion: `gateway.networking.k8s.io/${provider.split(':')[1]}`, kind: 'HTTPRoute' };
+    this.watches = [SERVICE, DEPLOYMENT, this.type];
   }
 
   async reconcile(canary: Canary): Promise<void> {

@@ -6,7 +6,7 @@ import type { ObjectReader } from '../workloads/types.js';
 import { RouterError } from './types.js';
 
 export const SERVICE: ResourceType = { apiVersion: 'v1', kind: 'Service' };
-const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+export const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
 export const serviceName = (canary: Canary): string => canary.spec.service?.name ?? canary.spec.targetRef.name;
 export const namespaceOf = (canary: Canary): string => canary.metadata.namespace ?? 'default';

@@ -1,12 +1,14 @@
 import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
-import type { KubeClient } from '../kube/types.js';
+import type { KubeClient, ResourceType } from '../kube/types.js';
 import type { ObjectReader } from '../workloads/types.js';
 
 /** One per traffic provider, one file each, chosen by the factory. */
 export interface Router {
   readonly provider: string;
   readonly capabilities: RouterCapabilities;
+  /** Resource types it reads from the informer cache. */
+  readonly watches: ResourceType[];
   /** Creates or repairs the Services and the provider's objects, keeping the current weights. */
   reconcile(canary: Canary): Promise<void>;
   setRoutes(canary: Canary, routes: Routes): Promise<void>;

@@ -49,7 +49,6 @@ export class RealStack {
       notifier: this.notifier,
       writeBack: new NoWriteBack(createLogger('silent')),
       rules: canaryProblems,
-      optionalTypes: [HTTPROUTE_V1],
     });
     await this.controller.start();
   }

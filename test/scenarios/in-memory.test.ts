@@ -7,6 +7,31 @@ import { canaryStatus, deploymentOf, HTTPROUTE, recordWeights, setImage, startGa
 const NS = 'test';
 const gatewayRefs = [{ name: 'public', namespace: 'gateways' }];
 
+describe('--max-concurrent-analyses', () => {
+  it('queues the second analysis until the first one ends, first come first served', async () => {
+    const stack = new InMemoryStack({ config: { maxConcurrentAnalyses: 1 } });
+    await stack.start();
+    try {
+      for (const ns of ['first', 'second']) {
+        await stack.kube.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }));
+        await stack.kube.create(podinfoCanary({ namespace: ns, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs }));
+        await waitForPhase(stack.kube, ns, 'Initialized');
+      }
+      await setImage(stack.kube, 'first', 'podinfo:6.0.1');
+      await waitForPhase(stack.kube, 'first', 'Progressing');
+      await setImage(stack.kube, 'second', 'podinfo:6.0.1');
+      const queued = await waitForPhase(stack.kube, 'second', 'Waiting');
+      expect(queued.conditions?.find((c) => c.type === 'Promoted')?.message).toMatch(/queued/);
+      expect((await canaryStatus(stack.kube, 'first')).phase).toBe('Progressing');
+      await waitForPhase(stack.kube, 'first', 'Succeeded');
+      await waitForPhase(stack.kube, 'second', 'Succeeded');
+      expect(await deploymentOf(stack.kube, 'second', 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
+});
+
 describe('Prometheus unreachable', () => {
   it('fails the checks with the reason and rolls back; it never promotes', async () => {
     const stack = new InMemoryStack({ config: { metricsServer: 'http://127.0.0.1:9', queryTimeoutMs: 500 } });

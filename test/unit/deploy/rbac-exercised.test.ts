@@ -99,7 +99,6 @@ describe('the controller on an in-memory cluster', () => {
       notifier: new LogNotifier(logger),
       writeBack: new NoWriteBack(logger),
       rules: canaryProblems,
-      optionalTypes: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
     });
     await controller.start();
     // A whole life: initialised, one revision analysed and promoted, deleted with revertOnDeletion.
