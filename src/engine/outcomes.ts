@@ -5,9 +5,11 @@ import type { Routes } from './types.js';
 
 export const ALL_TO_PRIMARY: Routes = { primary: 100, canary: 0, mirror: false };
 export const ALL_TO_CANARY: Routes = { primary: 0, canary: 100, mirror: false };
+/** A/B testing: requests that match `analysis.match` go to the canary, all others to the primary. */
+export const MATCHED_TO_CANARY: Routes = { primary: 0, canary: 100, mirror: false, matchedOnly: true };
 
 const sameRoutes = (a: Routes | null, b: Routes): boolean =>
-  a !== null && a.primary === b.primary && a.canary === b.canary && a.mirror === b.mirror;
+  a !== null && a.primary === b.primary && a.canary === b.canary && a.mirror === b.mirror && (a.matchedOnly ?? false) === (b.matchedOnly ?? false);
 
 /** Emits setRoutes unless the router already routes that way. */
 export function routeTo(ctx: Ctx, routes: Routes): void {

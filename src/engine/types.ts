@@ -20,6 +20,11 @@ export interface Routes {
   primary: number;
   canary: number;
   mirror: boolean;
+  /**
+   * A/B testing: the canary weight applies only to requests matching `analysis.match`, everyone
+   * else stays on the primary. Without it the weights apply to all requests.
+   */
+  matchedOnly?: boolean;
 }
 
 /** What a router can do; the engine adapts the strategy to it (and says so in an event). */

@@ -37,6 +37,7 @@ export class GatewayApiRouter implements Router {
 
   async setRoutes(canary: Canary, routes: Routes): Promise<void> {
     if (routes.primary + routes.canary !== 100) throw new RouterError(`gatewayapi: weights must add up to 100, got ${routes.primary}/${routes.canary}`);
+    if (routes.matchedOnly && !canary.spec.analysis.match?.length) throw new RouterError('gatewayapi: A/B routes need spec.analysis.match');
     await this.apply(canary, routes);
   }
 
@@ -46,10 +47,11 @@ export class GatewayApiRouter implements Router {
     const main = rules?.[rules.length - 1];
     if (!main?.backendRefs) return null;
     // A/B testing: the rules in front of the default one send the matching requests to the canary.
-    const weighted = rules && rules.length > 1 ? rules[0] : main;
+    const matchedOnly = (rules?.length ?? 0) > 1;
+    const weighted = matchedOnly ? rules?.[0] : main;
     const weightOf = (suffix: string) => weighted?.backendRefs?.find((b) => b.name.endsWith(suffix))?.weight ?? 0;
     const mirror = (main.filters ?? []).some((f) => f.type === 'RequestMirror');
-    return { primary: weightOf('-primary'), canary: weightOf('-canary'), mirror };
+    return { primary: weightOf('-primary'), canary: weightOf('-canary'), mirror, ...(matchedOnly ? { matchedOnly } : {}) };
   }
 
   /** revertOnDeletion: all traffic to the target's own pods, through the HTTPRoute and the apex Service. */
@@ -62,7 +64,7 @@ export class GatewayApiRouter implements Router {
   }
 
   private handBack(canary: Canary): KubeObject {
-    const route = this.build(canary, { primary: 0, canary: 100, mirror: false }, { abTesting: false });
+    const route = this.build(canary, { primary: 0, canary: 100, mirror: false });
     const spec = route.spec as { rules: { backendRefs: BackendRef[] }[] };
     const port = canary.spec.service?.port ?? 80;
     const rules = spec.rules.map((rule) => ({ ...rule, backendRefs: [{ name: serviceName(canary), port, weight: 100 }] }));
@@ -73,7 +75,7 @@ export class GatewayApiRouter implements Router {
     await applyIfChanged(this.deps, this.build(canary, routes));
   }
 
-  build(canary: Canary, routes: Routes, options: { abTesting?: boolean } = {}): KubeObject {
+  build(canary: Canary, routes: Routes): KubeObject {
     const service = canary.spec.service;
     if (!service?.gatewayRefs?.length) throw new RouterError('gatewayapi: spec.service.gatewayRefs must name at least one Gateway');
     const svc = serviceName(canary);
@@ -82,9 +84,8 @@ export class GatewayApiRouter implements Router {
       { name: `${svc}-canary`, port: service.port, weight: canaryWeight },
     ];
     const pathMatches = (service.match ?? []).map(pathMatch).filter((m): m is HttpMatch => m !== undefined);
-    const abTesting = options.abTesting ?? (routes.canary === 100 && !!canary.spec.analysis.match?.length && !!canary.spec.analysis.iterations);
-    const abRules = abTesting && canary.spec.analysis.match?.length
-      ? [{ matches: canary.spec.analysis.match.map((m) => abMatch(m, pathMatches[0])), backendRefs: backends(0, 100), ...timeouts(canary) }]
+    const abRules = routes.matchedOnly && canary.spec.analysis.match?.length
+      ? [{ matches: canary.spec.analysis.match.map((m) => abMatch(m, pathMatches[0])), backendRefs: backends(routes.primary, routes.canary), ...timeouts(canary) }]
       : [];
     const mainWeights = abRules.length ? backends(100, 0) : backends(routes.primary, routes.canary);
     const filters = [...headerFilters(canary), ...(routes.mirror ? [mirrorFilter(svc, service.port)] : [])];

@@ -1,5 +1,5 @@
 import { type Ctx, done, event, hookResults, id, need, type Outcome } from '../context.js';
-import { ALL_TO_CANARY, routeTo, startPromotion } from '../outcomes.js';
+import { ALL_TO_CANARY, MATCHED_TO_CANARY, routeTo, startPromotion } from '../outcomes.js';
 import { nextWeight } from '../settings.js';
 import { withPhase } from '../status.js';
 import { closeGate, openGate } from './gates.js';
@@ -47,7 +47,7 @@ function canaryStep(ctx: Ctx): Outcome {
 function abTestingStep(ctx: Ctx): Outcome {
   const iterations = ctx.status.iterations ?? 0;
   if (iterations >= ctx.settings.iterations) return confirmPromotion(ctx);
-  routeTo(ctx, ALL_TO_CANARY);
+  routeTo(ctx, MATCHED_TO_CANARY);
   ctx.status = { ...ctx.status, iterations: iterations + 1 };
   event(ctx, 'Normal', 'Advance', `Advance ${id(ctx)} canary iteration ${iterations + 1}/${ctx.settings.iterations}`);
   return done(ctx.settings.intervalMs);

@@ -36,6 +36,13 @@ const rows: Row[] = [
     then: { phase: 'Failed', weight: 100, routes: routes(100), scale: null, excludes: ['writeBack'], notify: ['error'], events: ['PromotionFailed'] },
   },
   {
+    rule: 'Promoting: a failed A/B promotion sends everyone, not only the matching requests, to the canary',
+    canary: makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 2, match: [{ headers: { x: { exact: 'y' } } }] }, promotingStatus({ notReadySince: iso(0), iterations: 2, canaryWeight: 0 }), { progressDeadlineSeconds: 60 }),
+    obs: world({ routes: { primary: 0, canary: 100, mirror: false, matchedOnly: true } }, v2, { revision: 'v2', readiness: notReady() }),
+    now: at(61),
+    then: { phase: 'Failed', routes: routes(100) },
+  },
+  {
     rule: 'Promoting: a ready primary takes all traffic back; Finalising',
     canary: makeCanary({}, promotingStatus()),
     obs: world({ routes: routes(30) }, v2, { revision: 'v2' }),

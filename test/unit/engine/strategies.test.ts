@@ -7,6 +7,7 @@ const tick = at(60);
 const routes = (canary: number, mirror = false) => ({ primary: 100 - canary, canary, mirror });
 const confirmPromotion = { name: 'approve', type: 'confirm-promotion' as const, url: 'http://gate/' };
 const confirmIncrease = { name: 'step', type: 'confirm-traffic-increase' as const, url: 'http://gate/' };
+const matched = { primary: 0, canary: 100, mirror: false, matchedOnly: true };
 const abMatch = [{ headers: { 'x-canary': { exact: 'insider' } } }];
 
 const rows: Row[] = [
@@ -98,16 +99,23 @@ const rows: Row[] = [
     then: { weight: 10, routes: routes(10), asked: ['metrics'], status: { mirrored: false } },
   },
   {
-    rule: 'A/B: matching requests go to the canary, one iteration per step',
+    rule: 'A/B: the first step sends the matching requests (only) to the canary',
+    canary: makeCanary({ stepWeight: undefined, iterations: 3, match: abMatch }, progressing()),
+    obs: world({}, v2),
+    now: tick,
+    then: { iterations: 1, weight: 0, routes: matched },
+  },
+  {
+    rule: 'A/B: then one iteration per step, the routes staying as they are',
     canary: makeCanary({ stepWeight: undefined, iterations: 3, match: abMatch }, progressing({ iterations: 1 })),
-    obs: world({ routes: routes(100) }, v2),
+    obs: world({ routes: matched }, v2),
     now: tick,
     then: { iterations: 2, weight: 0, routes: null },
   },
   {
     rule: 'A/B: after the iterations, promote',
     canary: makeCanary({ stepWeight: undefined, iterations: 3, match: abMatch }, progressing({ iterations: 3 })),
-    obs: world({ routes: routes(100) }, v2),
+    obs: world({ routes: matched }, v2),
     now: tick,
     then: { phase: 'Promoting' },
   },

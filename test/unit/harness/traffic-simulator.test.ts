@@ -68,7 +68,7 @@ describe('traffic simulator reading what Pennant’s routers wrote', () => {
 
   it('gatewayapi: A/B testing sends the matching fraction to the canary', async () => {
     app = await routedApp('gatewayapi:v1', { iterations: 10, match: [{ headers: { 'x-canary': { exact: 'insider' } } }] });
-    await app.router.setRoutes(app.canary, { primary: 0, canary: 100, mirror: false });
+    await app.router.setRoutes(app.canary, { primary: 0, canary: 100, mirror: false, matchedOnly: true });
     const { primary, canary } = await served(await simulate(app, { abMatchFraction: 0.25 }));
     expect(primary).toBeGreaterThanOrEqual(748);
     expect(canary).toBeGreaterThanOrEqual(248);

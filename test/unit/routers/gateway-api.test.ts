@@ -25,6 +25,7 @@ interface RouteShape {
 
 const gatewayRefs = [{ name: 'public', namespace: 'gateway' }];
 const r = (primary: number, canary: number, mirror = false): Routes => ({ primary, canary, mirror });
+const ab = (): Routes => ({ primary: 0, canary: 100, mirror: false, matchedOnly: true });
 const backends = (primary: number, canary: number, svc = 'podinfo', port = 9898) => [
   { name: `${svc}-primary`, port, weight: primary },
   { name: `${svc}-canary`, port, weight: canary },
@@ -133,7 +134,7 @@ describe('GatewayApiRouter', () => {
     it.each(abRows)('at 0/100 the matching requests go to the canary, in front of the default rule: $rule', async ({ match, matches, service }) => {
       const canary = abTesting(match, service);
       await reconcile(canary);
-      await setRoutes(canary, r(0, 100));
+      await setRoutes(canary, ab());
       const written = await rules();
       expect(written).toHaveLength(2);
       expect(written?.[0]).toEqual({ matches, backendRefs: backends(0, 100) });
@@ -143,23 +144,30 @@ describe('GatewayApiRouter', () => {
     it('at 100/0 there is only the default rule', async () => {
       const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }]);
       await reconcile(canary);
-      await setRoutes(canary, r(0, 100));
+      await setRoutes(canary, ab());
       await setRoutes(canary, r(100, 0));
       expect(await rules()).toEqual([{ backendRefs: backends(100, 0) }]);
     });
 
-    it('match without iterations is the canary strategy: 0/100 sends everyone to the canary', async () => {
-      const canary = canaryWith({}, { match: [{ headers: { 'x-canary': { exact: 'insider' } } }] });
+    it('0/100 without matchedOnly sends everyone to the canary (blue/green switch, failed promotion)', async () => {
+      const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }]);
       await reconcile(canary);
+      await setRoutes(canary, ab());
       await setRoutes(canary, r(0, 100));
       expect(await rules()).toEqual([{ backendRefs: backends(0, 100) }]);
+    });
+
+    it('A/B routes without analysis.match are a RouterError', async () => {
+      const canary = canaryWith();
+      await reconcile(canary);
+      await expect(router.setRoutes(canary, ab())).rejects.toThrow(/analysis\.match/);
     });
 
     it('getRoutes reports 0/100 while the A/B rule is in place, and reconcile keeps it without a write', async () => {
       const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }]);
       await reconcile(canary);
-      await setRoutes(canary, r(0, 100));
-      expect(router.getRoutes(canary)).toEqual(r(0, 100));
+      await setRoutes(canary, ab());
+      expect(router.getRoutes(canary)).toEqual(ab());
       c.client.writes.length = 0;
       await reconcile(canary);
       expect(c.client.writes).toEqual([]);
@@ -169,7 +177,7 @@ describe('GatewayApiRouter', () => {
     it('finalize sends every request, not only the matching ones, to the apex Service, and releases the route', async () => {
       const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }]);
       await reconcile(canary);
-      await setRoutes(canary, r(0, 100));
+      await setRoutes(canary, ab());
       await router.finalize(canary);
       expect(await rules()).toEqual([{ backendRefs: [{ name: 'podinfo', port: 9898, weight: 100 }] }]);
       const released = await c.kube.get(ref(HTTPROUTE_V1, 'podinfo'));
@@ -222,7 +230,7 @@ describe('GatewayApiRouter', () => {
   it('the A/B rule gets the timeouts too', async () => {
     const canary = abTesting([{ headers: { 'x-canary': { exact: 'insider' } } }], { timeout: '30s' });
     await reconcile(canary);
-    await setRoutes(canary, r(0, 100));
+    await setRoutes(canary, ab());
     expect((await rules())?.map((rule) => rule.timeouts)).toEqual([{ request: '30s' }, { request: '30s' }]);
   });
 
