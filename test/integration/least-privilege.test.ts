@@ -38,7 +38,7 @@ describe('the controller with the RBAC of deploy/', () => {
     await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await admin.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }));
     await stack.simulator.addApps([{ namespace: ns, service: 'podinfo', target: 'podinfo', provider: 'gatewayapi:v1' }]);
-    await admin.create(podinfoCanary({ namespace: ns, interval: '4s', provider: 'gatewayapi:v1', gatewayRefs: [{ name: 'public' }], threshold: 3 }));
+    await admin.create(podinfoCanary({ namespace: ns, interval: '5s', provider: 'gatewayapi:v1', gatewayRefs: [{ name: 'public' }], threshold: 3 }));
     await waitForPhase(admin, ns, 'Initialized', 120_000);
     await setImage(admin, ns, 'podinfo:6.0.1');
     await waitForPhase(admin, ns, 'Succeeded', 150_000);

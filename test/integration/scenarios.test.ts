@@ -5,7 +5,7 @@ import { canaryStatus, deploymentOf, recordWeights, setImage, startGate, waitFor
 import { HTTPROUTE_V1, RealStack } from './real-stack.js';
 
 const gatewayRefs = [{ name: 'public', namespace: 'gateways' }];
-const INTERVAL = '4s';
+const INTERVAL = '5s';
 const PHASE_TIMEOUT = 150_000;
 
 /**
