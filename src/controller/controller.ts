@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { canary as canarySchema, type Canary } from '../api/index.js';
+import { canary as canarySchema } from '../api/index.js';
 import type { WriteBack } from '../gitops/index.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import type { Notifier } from '../notify/index.js';
@@ -33,7 +33,7 @@ export interface ControllerDeps {
   metrics: ControllerMetrics;
   notifier: Notifier;
   writeBack: WriteBack;
-  rules: (canary: Canary) => string[];
+  rules: (raw: KubeObject) => string[];
   clock?: Clock;
   callHook?: HookCaller;
 }

@@ -24,7 +24,7 @@ export interface ReconcilerDeps extends ActorDeps {
   slots: AnalysisSlots;
   metrics: ControllerMetrics;
   logger: Logger;
-  rules: (canary: Canary) => string[];
+  rules: (raw: KubeObject) => string[];
   /** resourceVersion each Canary had when we last wrote its status: until the cache moves past it, it is stale. */
   writtenFrom: Map<string, { resourceVersion: string; at: number }>;
   recorder: CanaryMetricsRecorder;

@@ -1,5 +1,10 @@
-import { type Canary, checkCanaryRules, formatPath } from '../api/index.js';
+import { formatPath, validateManifest } from '../api/index.js';
 
-/** Cross-field rules as one-line messages for the Ready condition. */
-export const canaryProblems = (canary: Canary): string[] =>
-  checkCanaryRules(canary.spec).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+/**
+ * Everything `pennant validate` would say about the Canary as stored (schema, cross-field rules), as
+ * one-line messages for the Ready condition: the same words in `kubectl describe` as in CI.
+ */
+export const canaryProblems = (raw: unknown): string[] =>
+  validateManifest(raw)
+    .filter((issue) => issue.severity === 'error')
+    .map((issue) => `${formatPath(issue.path)}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`);

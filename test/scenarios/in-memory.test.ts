@@ -163,12 +163,15 @@ describe('scenarios on the in-memory stack', () => {
 
   it('an invalid Canary gets Ready=False with the reason and nothing is created', async () => {
     const bad = podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs });
-    (bad.spec as { analysis: Record<string, unknown> }).analysis.stepWeights = [10, 5];
+    const analysis = (bad.spec as { analysis: Record<string, unknown> }).analysis;
+    delete analysis.stepWeight;
+    delete analysis.maxWeight;
+    analysis.stepWeights = [10, 5];
     await stack.kube.create(bad);
     await waitFor(async () => {
       const ready = (await canaryStatus(stack.kube, NS)).conditions?.find((c) => c.type === 'Ready');
       expect(ready).toMatchObject({ status: 'False' });
-      expect(ready?.message).toMatch(/spec\.analysis/);
+      expect(ready?.message).toBe('spec.analysis.stepWeights[1]: must be greater than the step before it (10), got 5 (list the weights in strictly ascending order, e.g. [5, 10, 20, 50])');
     });
     expect(await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' })).toBeNull();
   }, 20_000);
