@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { canary as canarySchema } from '../api/index.js';
 import type { WriteBack } from '../gitops/index.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import type { Notifier } from '../notify/index.js';
 import type { HookCaller } from '../webhooks/index.js';
 import { AnalysisSlots } from './analysis-slots.js';
+import { CanaryIndex, keyOf } from './canary-index.js';
 import { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
@@ -49,6 +49,7 @@ export class Controller {
   private readonly queue = new WorkQueue();
   private readonly scheduler: Scheduler;
   private readonly failures = new Map<string, number>();
+  private readonly index = new CanaryIndex();
   private readonly restartsCounted = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly reconcilerDeps: ReconcilerDeps;
@@ -57,14 +58,14 @@ export class Controller {
   private synced = false;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.cache = new ClusterCache(deps.kube, deps.config.namespace, (type, _event, obj) =>
-      type.kind === CANARY.kind ? this.queue.add(keyOf(obj)) : this.enqueueOwners(obj),
-    );
+    this.cache = new ClusterCache(deps.kube, deps.config.namespace, (type, event, obj) => {
+      if (type.kind !== CANARY.kind) return this.enqueueOwners(obj);
+      this.index.update(event, obj);
+      this.queue.add(keyOf(obj));
+    });
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
-    const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () =>
-      this.cache.list(CANARY).map((c) => ({ key: keyOf(c), status: canarySchema.shape.status.safeParse(c.status).data })),
-    );
+    const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
     this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
@@ -74,8 +75,11 @@ export class Controller {
 
   async start(): Promise<void> {
     await this.cache.watch(WATCHED);
-    for (const canary of this.cache.list(CANARY)) this.queue.add(keyOf(canary));
-    this.resync = setInterval(() => this.cache.list(CANARY).forEach((c) => this.queue.add(keyOf(c))), this.deps.config.resyncSeconds * 1000);
+    for (const canary of this.cache.list(CANARY)) {
+      this.index.update('ADDED', canary);
+      this.queue.add(keyOf(canary));
+    }
+    this.resync = setInterval(() => this.index.keys().forEach((key) => this.queue.add(key)), this.deps.config.resyncSeconds * 1000);
     this.resync.unref();
     this.workers = Array.from({ length: this.deps.config.workers }, () => this.work());
     this.synced = true;
@@ -95,20 +99,16 @@ export class Controller {
 
   /** A Deployment, Service, config, route… changed: wake the Canaries of its namespace that may care. */
   private enqueueOwners(obj: KubeObject): void {
-    const ns = obj.metadata.namespace;
-    for (const canary of this.cache.list(CANARY, ns)) {
-      const target = (canary.spec as { targetRef?: { name?: string } } | undefined)?.targetRef?.name;
-      const name = obj.metadata.name ?? '';
+    const name = obj.metadata.name ?? '';
+    for (const { key, target } of this.index.inNamespace(obj.metadata.namespace)) {
       if (obj.kind === 'Deployment' && target && name !== target && name !== `${target}-primary`) continue;
-      this.queue.add(keyOf(canary));
+      this.queue.add(key);
     }
   }
 
   private countCanaries(): void {
-    const perNamespace = new Map<string, number>();
-    for (const c of this.cache.list(CANARY)) perNamespace.set(c.metadata.namespace ?? 'default', (perNamespace.get(c.metadata.namespace ?? 'default') ?? 0) + 1);
     this.deps.metrics.canaryTotal.reset();
-    for (const [namespace, count] of perNamespace) this.deps.metrics.canaryTotal.set({ namespace }, count);
+    for (const [namespace, count] of this.index.countByNamespace()) this.deps.metrics.canaryTotal.set({ namespace }, count);
     for (const [kind, restarts] of this.cache.restarts()) {
       const counted = this.restartsCounted.get(kind) ?? 0;
       if (restarts > counted) this.deps.metrics.informerRestarts.inc({ kind }, restarts - counted);
@@ -153,4 +153,4 @@ export class Controller {
   }
 }
 
-export const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name ?? ''}`;
+export { keyOf };

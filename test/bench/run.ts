@@ -60,4 +60,4 @@ async function benchInitialisation(count = 200): Promise<void> {
 
 benchEngine();
 benchScheduler();
-await benchInitialisation();
+await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
