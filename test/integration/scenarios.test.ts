@@ -97,6 +97,21 @@ describe('core scenarios on the real control plane', () => {
     }
   }, 240_000);
 
+  it('revertOnDeletion: deleting the Canary hands the app back to the target, serving', async () => {
+    const ns = await initialised('revert', { provider: 'kubernetes', iterations: 2 });
+    const canaryRef = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: ns, name: 'podinfo' };
+    await stack.kube.patch(canaryRef, { spec: { revertOnDeletion: true } });
+    await expect.poll(async () => (await stack.kube.get(canaryRef))?.metadata.finalizers, { timeout: 30_000 }).toEqual(['pennant.dev/finalizer']);
+    await stack.kube.delete(canaryRef);
+    await expect.poll(async () => stack.kube.get(canaryRef), { timeout: 90_000, interval: 500 }).toBeNull();
+    expect(await deploymentOf(stack.kube, ns, 'podinfo')).toMatchObject({ replicas: 2 });
+    const apex = await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'podinfo' });
+    expect((apex?.spec as { selector: Record<string, string> }).selector).toEqual({ app: 'podinfo' });
+    // The garbage collector takes what the Canary owned; the apex Service was handed back and stays.
+    await expect.poll(async () => stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'podinfo-primary' }), { timeout: 30_000 }).toBeNull();
+    expect(await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: 'podinfo' })).not.toBeNull();
+  }, 240_000);
+
   it('kubernetes provider: blue/green iterations with the apex Service switching, then promoted', async () => {
     const ns = await initialised('bluegreen', { provider: 'kubernetes', iterations: 2 });
     await setImage(stack.kube, ns, 'podinfo:6.0.1');

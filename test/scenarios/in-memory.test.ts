@@ -161,6 +161,25 @@ describe('scenarios on the in-memory stack', () => {
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
   }, 40_000);
 
+  it('a changed ConfigMap is a new revision; its -primary copy changes only at promotion', async () => {
+    await stack.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: NS }, data: { color: 'blue' } });
+    const d = await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo' });
+    const spec = d?.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+    spec.template.spec.containers[0] = { ...spec.template.spec.containers[0], envFrom: [{ configMapRef: { name: 'settings' } }] };
+    await stack.kube.update(d as NonNullable<typeof d>);
+    await initialise();
+    const copy = async () => ((await stack.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'settings-primary' }))?.data as Record<string, string> | undefined)?.color;
+    expect(await copy()).toBe('blue');
+    await stack.kube.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'settings' }, { data: { color: 'green' } });
+    await waitForPhase(stack.kube, NS, 'Progressing');
+    expect(await copy()).toBe('blue');
+    await waitForPhase(stack.kube, NS, 'Succeeded');
+    expect(await copy()).toBe('green');
+    const primary = await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' });
+    const envFrom = (primary?.spec as { template: { spec: { containers: { envFrom?: unknown }[] } } }).template.spec.containers[0]?.envFrom;
+    expect(envFrom).toEqual([{ configMapRef: { name: 'settings-primary' } }]);
+  }, 40_000);
+
   it('an invalid Canary gets Ready=False with the reason and nothing is created', async () => {
     const bad = podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs });
     const analysis = (bad.spec as { analysis: Record<string, unknown> }).analysis;
