@@ -19,6 +19,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--port <n>', 'port of /healthz, /readyz and /metrics (default 8080)')
     .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
     .option('--cluster-name <name>', 'cluster name shown in alerts')
+    .option('--slack-url <url>', 'Slack webhook for Canaries without analysis.alerts (prefer $PENNANT_SLACK_URL: flags show in ps)')
+    .option('--slack-channel <name>', 'channel of --slack-url (default general)')
+    .option('--slack-user <name>', 'username of --slack-url (default pennant)')
+    .option('--msteams-url <url>', 'Teams webhook for Canaries without analysis.alerts; wins over --slack-url (prefer $PENNANT_MSTEAMS_URL)')
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);

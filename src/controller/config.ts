@@ -21,6 +21,15 @@ export const controllerConfig = z.object({
   crossNamespaceRefs: z.boolean().default(true),
   /** Safety net: every Canary is reconciled at least this often even when nothing changes. */
   resyncSeconds: z.coerce.number().int().min(10).default(300),
+  /**
+   * The global notifier, for Canaries without `analysis.alerts` (Teams wins if both URLs are set).
+   * The URLs are credentials: never log this config (the logger censors `url`, `address` and `token`
+   * keys, not `slackUrl`/`msteamsUrl`); error messages name the flag, never the value.
+   */
+  slackUrl: z.url({ protocol: /^https?$/ }).optional(),
+  slackChannel: z.string().min(1).optional().describe('default "general"'),
+  slackUser: z.string().min(1).optional().describe('default "pennant"'),
+  msteamsUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ControllerConfig = z.infer<typeof controllerConfig>;
 
@@ -35,6 +44,10 @@ export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
   PENNANT_PORT: 'port',
   PENNANT_LOG_LEVEL: 'logLevel',
   PENNANT_CLUSTER_NAME: 'clusterName',
+  PENNANT_SLACK_URL: 'slackUrl',
+  PENNANT_SLACK_CHANNEL: 'slackChannel',
+  PENNANT_SLACK_USER: 'slackUser',
+  PENNANT_MSTEAMS_URL: 'msteamsUrl',
 };
 
 export class ConfigError extends Error {

@@ -14,7 +14,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['token', 'password', 'address', 'url', 'secret', '*.token', '*.password', '*.address', '*.url', 'headers.authorization'],
+        paths: ['token', 'password', 'address', 'url', 'secret', 'slackUrl', 'msteamsUrl', '*.token', '*.password', '*.address', '*.url', '*.slackUrl', '*.msteamsUrl', 'headers.authorization'],
         censor: '[redacted]',
       },
     },

@@ -98,7 +98,7 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
     resource: 'secrets',
     verbs: ['list', 'watch', 'create', 'patch'],
     why:
-      `${INFORMER}: Secrets the target uses (tracked) and MetricTemplate provider secretRefs (credentials); ` +
+      `${INFORMER}: Secrets the target uses (tracked), MetricTemplate provider and AlertProvider secretRefs (credentials); ` +
       `${SSA} of tracked Secrets' <name>-primary copies`,
   },
   {

@@ -1,2 +1,16 @@
 export * from './types.js';
+export * from './errors.js';
 export { LogNotifier } from './log-notifier.js';
+export { AlertDispatcher, type AlertDispatcherDeps, type AlertEvent } from './dispatcher.js';
+export { alertMessage, createNotifier, FORMATS, type NotifierOptions, ProviderNotifier } from './factory.js';
+export { DELIVERY_DEFAULTS, deliver, type DeliveryOptions, proxyConfig } from './deliver.js';
+export { type GlobalNotifier, globalNotifierFrom, type GlobalNotifierFlags } from './global.js';
+export { alertDeliveries, type DeliveryCounter, type DeliveryResult } from './metrics.js';
+export { ALERT_PROVIDER, resolveAlertProvider, type ResolvedProvider, type ResolveOptions } from './resolve.js';
+export { subscribes } from './severity.js';
+export { slackPayload, SLACK_COLORS, type SlackPayload } from './slack.js';
+export { discordUrl } from './discord.js';
+export { ROCKET_COLORS } from './rocket.js';
+export { msteamsPayload, type MSTeamsPayload } from './msteams.js';
+export { gchatPayload, type GChatPayload } from './gchat.js';
+export { genericPayload, type GenericPayload } from './generic.js';

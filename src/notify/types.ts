@@ -1,4 +1,4 @@
-import type { Canary } from '../api/index.js';
+import type { AlertProviderSpec, Canary, CanaryAnalysis } from '../api/index.js';
 import type { Severity } from '../engine/types.js';
 
 export interface Notification {
@@ -12,3 +12,40 @@ export interface Notification {
 export interface Notifier {
   post(notification: Notification): Promise<void>;
 }
+
+export type ProviderType = AlertProviderSpec['type'];
+
+/** One `analysis.alerts[]` entry: a name, a severity to subscribe at, and an AlertProvider. */
+export type CanaryAlert = NonNullable<CanaryAnalysis['alerts']>[number];
+
+/** One alert as the chat providers see it: whose, how bad, what, and the facts. */
+export interface AlertMessage {
+  /** The Canary's name (Flagger's "workload"). */
+  name: string;
+  namespace: string;
+  severity: Severity;
+  message: string;
+  /** In insertion order, which is the order the fields are shown. */
+  fields: Record<string, string>;
+  timestamp: Date;
+}
+
+/** A resolved place to deliver to. `address` (and `token`, `proxy`) are secrets: never log them. */
+export interface Destination {
+  /** Names the destination in messages, never its URL: `slack AlertProvider ns/name`. */
+  label: string;
+  address: string;
+  token?: string;
+  proxy?: string;
+  channel: string;
+  username: string;
+}
+
+/** A provider type: the body it POSTs, and where (Discord appends `/slack` to the address). */
+export interface ProviderFormat {
+  payload(message: AlertMessage, destination: Destination): unknown;
+  url?(address: string): string;
+}
+
+export const DEFAULT_CHANNEL = 'general';
+export const DEFAULT_USERNAME = 'pennant';

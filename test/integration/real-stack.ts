@@ -7,6 +7,7 @@ import { Controller } from '../../src/controller/controller.js';
 import { createLogger } from '../../src/controller/logger.js';
 import { ControllerMetrics } from '../../src/controller/metrics.js';
 import { canaryProblems } from '../../src/controller/rules.js';
+import { alertNotifier } from '../../src/controller/run.js';
 import { RecordingNotifier } from '../../src/demo/in-memory-stack.js';
 import { NoWriteBack } from '../../src/gitops/index.js';
 import type { Impersonation } from '../../src/kube/index.js';
@@ -37,16 +38,20 @@ export class RealStack {
     this.logFile = join(mkdtempSync(join(tmpdir(), 'pennant-it-')), 'controller.log');
   }
 
-  async start(config: Partial<ControllerConfig> = {}): Promise<void> {
+  /** `alerts: 'real'`: alerts go through `pennant run`'s AlertDispatcher (AlertProviders, Secrets, HTTP) instead of `notifier`. */
+  async start(config: Partial<ControllerConfig> = {}, options: { alerts?: 'recorded' | 'real' } = {}): Promise<void> {
     this.simulator = await startTrafficSimulator({ kube: this.kube, apps: [], rate: 40, canaryTestRate: 10 });
     this.prometheus = await startPrometheus({ scrapeTargets: [this.simulator.target] });
     await this.prometheus.waitForScrape();
+    const parsed = controllerConfig.parse({ metricsServer: this.prometheus.url, workers: 2, resyncSeconds: 30, ...config });
+    const logger = createLogger('debug', createWriteStream(this.logFile));
+    const real = options.alerts === 'real';
     this.controller = new Controller({
       kube: this.controllerKube,
-      config: controllerConfig.parse({ metricsServer: this.prometheus.url, workers: 2, resyncSeconds: 30, ...config }),
-      logger: createLogger('debug', createWriteStream(this.logFile)),
+      config: parsed,
+      logger,
       metrics: this.metrics,
-      notifier: this.notifier,
+      notifier: real ? alertNotifier({ config: parsed, logger, kube: this.controllerKube, metrics: this.metrics, cache: () => this.controller.cache }) : this.notifier,
       writeBack: new NoWriteBack(createLogger('silent')),
       rules: canaryProblems,
     });

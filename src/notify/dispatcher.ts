@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { Canary } from '../api/index.js';
+import type { ObjectReader } from '../workloads/types.js';
+import { errorMessage, NotifyError } from './errors.js';
+import { createNotifier, type NotifierOptions } from './factory.js';
+import type { GlobalNotifier } from './global.js';
+import { LogNotifier } from './log-notifier.js';
+import type { DeliveryCounter } from './metrics.js';
+import { resolveAlertProvider, type ResolvedProvider } from './resolve.js';
+import { subscribes } from './severity.js';
+import type { CanaryAlert, Destination, Notification, Notifier, ProviderType } from './types.js';
+
+export interface AlertEvent {
+  type: 'Warning';
+  reason: 'AlertFailed';
+  message: string;
+}
+
+export interface AlertDispatcherDeps {
+  /** Reads AlertProviders and Secrets: the controller's informer cache. */
+  reader: ObjectReader;
+  logger: Logger;
+  /** For Canaries without `analysis.alerts`; none means those alerts are only logged. */
+  global?: GlobalNotifier | undefined;
+  /** Adds a `Cluster` field first in every alert, as Flagger's `-cluster-name`. */
+  clusterName?: string | undefined;
+  allowCrossNamespaceRefs?: boolean;
+  deliveries?: DeliveryCounter;
+  /** A Kubernetes Event on the Canary when an alert could not be delivered. */
+  recordEvent?: (canary: Canary, event: AlertEvent) => Promise<void>;
+  /** Timeouts and retry (tests shorten them) and the clock of the generic payload. */
+  delivery?: NotifierOptions;
+  /** Replaced in tests; by default the provider type's notifier from the factory. */
+  notifierFor?: (type: ProviderType, destination: Destination) => Notifier;
+}
+
+/**
+ * The controller's Notifier: logs every alert, then posts it to each AlertProvider of the Canary's
+ * `analysis.alerts` whose severity filter lets it through (concurrently), or to the global notifier
+ * when the Canary has none. Resolves when every delivery is done, so the controller's sequential
+ * report keeps one Canary's alerts in order. Never throws: a failed delivery is logged, counted and
+ * recorded as a Warning Event `AlertFailed` on the Canary.
+ */
+export class AlertDispatcher implements Notifier {
+  private readonly log: LogNotifier;
+
+  constructor(private readonly deps: AlertDispatcherDeps) {
+    this.log = new LogNotifier(deps.logger);
+  }
+
+  async post(notification: Notification): Promise<void> {
+    try {
+      await this.log.post(notification);
+      const n = this.withCluster(notification);
+      const alerts = n.canary.spec.analysis.alerts ?? [];
+      if (alerts.length === 0) {
+        const global = this.deps.global;
+        if (global) await this.send(n, 'alert', () => global);
+        return;
+      }
+      const subscribed = alerts.filter((alert) => subscribes(alert.severity, n.severity));
+      await Promise.all(subscribed.map((alert) => this.send(n, `alert "${alert.name}"`, () => this.resolve(n.canary, alert))));
+    } catch (err) {
+      this.deps.logger.error({ err: errorMessage(err) }, 'alert dispatch failed');
+    }
+  }
+
+  private resolve(canary: Canary, alert: CanaryAlert): ResolvedProvider {
+    return resolveAlertProvider(this.deps.reader, canary, alert, { allowCrossNamespaceRefs: this.deps.allowCrossNamespaceRefs ?? true });
+  }
+
+  private async send(n: Notification, what: string, target: () => ResolvedProvider): Promise<void> {
+    let type = 'unknown';
+    try {
+      const resolved = target();
+      type = resolved.type;
+      const notifier = this.deps.notifierFor?.(resolved.type, resolved.destination) ?? createNotifier(resolved.type, resolved.destination, this.deps.delivery);
+      await notifier.post(n);
+      this.deps.deliveries?.inc({ type, result: 'sent' });
+    } catch (err) {
+      this.deps.deliveries?.inc({ type: err instanceof NotifyError ? (err.providerType ?? type) : type, result: 'failed' });
+      await this.reportFailure(n.canary, `${what} not delivered: ${errorMessage(err)}`);
+    }
+  }
+
+  private async reportFailure(canary: Canary, message: string): Promise<void> {
+    const id = `${canary.metadata.namespace ?? 'default'}/${canary.metadata.name ?? ''}`;
+    this.deps.logger.error({ canary: id }, message);
+    if (!this.deps.recordEvent) return;
+    try {
+      await this.deps.recordEvent(canary, { type: 'Warning', reason: 'AlertFailed', message });
+    } catch (err) {
+      this.deps.logger.warn({ canary: id, err: errorMessage(err) }, 'could not record the AlertFailed event');
+    }
+  }
+
+  private withCluster(n: Notification): Notification {
+    const cluster = this.deps.clusterName;
+    return cluster ? { ...n, fields: { Cluster: cluster, ...n.fields } } : n;
+  }
+}
