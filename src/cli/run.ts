@@ -23,21 +23,28 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--slack-channel <name>', 'channel of --slack-url (default general)')
     .option('--slack-user <name>', 'username of --slack-url (default pennant)')
     .option('--msteams-url <url>', 'Teams webhook for Canaries without analysis.alerts; wins over --slack-url (prefer $PENNANT_MSTEAMS_URL)')
+    .option('--leader-elect', 'run several replicas: only the holder of the Lease acts')
+    .option('--leader-election-namespace <name>', 'namespace of the Lease (default: the pod\'s, else pennant-system)')
+    .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else host and pid)')
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);
       const running = await startController(config, program.version() ?? '0.0.0', logger);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, 'shutting down');
-          running.stop().then(resolve, (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
+      const ending = await new Promise<'signal' | 'lost' | 'failed'>((resolve) => {
+        process.once('SIGTERM', () => resolve('signal'));
+        process.once('SIGINT', () => resolve('signal'));
+        void running.lostLeadership?.then((reason) => {
+          // Another replica may lead already: stop acting at once, and let Kubernetes restart us.
+          logger.error({ reason }, 'lost the leader lease; stopping');
+          resolve('lost');
+        });
+        running.started.catch((err: unknown) => {
+          logger.error({ err: err instanceof Error ? err.message : String(err) }, 'the controller could not start');
+          resolve('failed');
+        });
       });
-      io.setExitCode(EXIT.ok);
+      logger.info({ reason: ending }, 'shutting down');
+      await running.stop().catch((err: unknown) => logger.error({ err: String(err) }, 'shutdown failed'));
+      io.setExitCode(ending === 'signal' ? EXIT.ok : EXIT.failed);
     });
 }

@@ -30,6 +30,11 @@ export const controllerConfig = z.object({
   slackChannel: z.string().min(1).optional().describe('default "general"'),
   slackUser: z.string().min(1).optional().describe('default "pennant"'),
   msteamsUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Run several replicas: only the holder of the Lease acts, the others stand by. */
+  leaderElect: z.union([z.boolean(), z.stringbool()]).default(false),
+  leaderElectionNamespace: z.string().min(1).optional().describe('default: the pod\'s namespace, else pennant-system'),
+  /** This replica's name in the Lease (the pod name in a cluster). */
+  identity: z.string().min(1).optional(),
 });
 export type ControllerConfig = z.infer<typeof controllerConfig>;
 
@@ -48,6 +53,9 @@ export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
   PENNANT_SLACK_CHANNEL: 'slackChannel',
   PENNANT_SLACK_USER: 'slackUser',
   PENNANT_MSTEAMS_URL: 'msteamsUrl',
+  PENNANT_LEADER_ELECT: 'leaderElect',
+  PENNANT_LEADER_ELECTION_NAMESPACE: 'leaderElectionNamespace',
+  POD_NAME: 'identity',
 };
 
 export class ConfigError extends Error {

@@ -138,3 +138,17 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
     why: 'get: API discovery, to learn each kind\'s plural resource name and scope (src/kube/discovery.ts)',
   },
 ];
+
+/**
+ * `pennant run --leader-elect`: a namespaced Role in the Lease's namespace (deploy/role.yaml), so
+ * the controller can only touch Leases there. `get` is a plain read, not an informer: one Lease,
+ * read every retry period by the candidates.
+ */
+export const LEADER_ELECTION_PERMISSIONS: readonly ResourcePermission[] = [
+  {
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    verbs: ['get', 'create', 'update'],
+    why: 'get: read the Lease; create: the first candidate makes it; update: renew it, take it over once expired, release it on shutdown (resourceVersion preconditions)',
+  },
+];

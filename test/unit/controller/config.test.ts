@@ -24,7 +24,20 @@ describe('parseControllerConfig', () => {
       queryTimeoutMs: 5000,
       crossNamespaceRefs: true,
       resyncSeconds: 300,
+      leaderElect: false,
     });
+  });
+
+  it.each([
+    ['the flag', { leaderElect: true }, {}, true],
+    ['PENNANT_LEADER_ELECT=true', {}, { PENNANT_LEADER_ELECT: 'true' }, true],
+    ['PENNANT_LEADER_ELECT=false', {}, { PENNANT_LEADER_ELECT: 'false' }, false],
+  ])('leader election from %s', (_how, flags, env, expected) => {
+    expect(parseControllerConfig(flags, env).leaderElect).toBe(expected);
+  });
+
+  it('takes the Lease identity from POD_NAME (the downward API)', () => {
+    expect(parseControllerConfig({}, { POD_NAME: 'pennant-7d9f-abc' }).identity).toBe('pennant-7d9f-abc');
   });
 
   it.each<[string, keyof ControllerConfig, string, unknown]>([

@@ -124,20 +124,21 @@ describe('deploy/deployment.yaml', () => {
     const [command, ...flags] = container().args ?? [];
     expect(command).toBe('run');
     const run = buildProgram({ stdout: () => undefined, stderr: () => undefined, setExitCode: () => undefined }).commands.find((c) => c.name() === 'run');
-    const known = new Map(run?.options.map((o) => [o.long ?? '', o.attributeName()]));
-    const parsed: Record<string, string> = {};
+    const known = new Map(run?.options.map((o) => [o.long ?? '', o]));
+    const parsed: Record<string, string | boolean> = {};
     for (const flag of flags) {
       const [name = '', value = ''] = flag.split(/=(.*)/s);
-      expect(known.has(name), `${flag} is not a flag of pennant run`).toBe(true);
-      parsed[known.get(name) ?? ''] = value;
+      const option = known.get(name);
+      expect(option, `${flag} is not a flag of pennant run`).toBeDefined();
+      parsed[option?.attributeName() ?? ''] = option?.isBoolean() ? true : value;
     }
     expect(parsed.port, 'the probes and the Service assume the default port').toBeUndefined();
     expect(parseControllerConfig(parsed, {}).metricsServer).toBe('http://prometheus.monitoring:9090');
   });
 
-  it('runs one controller at a time (no leader election yet)', () => {
-    expect(deploymentSpec().replicas).toBe(1);
-    expect(deploymentSpec().strategy?.type).toBe('Recreate');
+  it('runs a standby next to the leader, and never two leaders during a rollout of its own', () => {
+    expect(deploymentSpec().replicas).toBe(2);
+    expect(container().args).toContain('--leader-elect');
   });
 
   it('keeps the service account token, which is how the controller authenticates', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { WATCHED } from '../../../src/controller/controller.js';
 import {
-  CONTROLLER_PERMISSIONS, DISCOVERED_API_VERSIONS, discoveryPath, isResourcePermission,
+  CONTROLLER_PERMISSIONS, DISCOVERED_API_VERSIONS, discoveryPath, isResourcePermission, LEADER_ELECTION_PERMISSIONS,
 } from '../../../src/controller/permissions.js';
 import { SUPPORTED_PROVIDERS } from '../../../src/routers/index.js';
 import { loadObjects, type Manifest, only } from './manifests.js';
@@ -82,5 +82,26 @@ describe('deploy/clusterrole.yaml', () => {
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
     expect(deployment.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
+  });
+});
+
+describe('deploy/role.yaml (leader election)', () => {
+  it('grants exactly LEADER_ELECTION_PERMISSIONS, in the Deployment\'s namespace, to its ServiceAccount', () => {
+    const objects = loadObjects();
+    const role = only('Role', objects);
+    const binding = only('RoleBinding', objects);
+    const account = only('ServiceAccount', objects);
+    expect(grantsOfRules(rulesOf(role))).toEqual(grantsOfPermissions(LEADER_ELECTION_PERMISSIONS));
+    expect(role.metadata.namespace).toBe(account.metadata.namespace);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+  });
+
+  it('is what --leader-elect needs, and the Deployment runs with it', () => {
+    const deployment = only('Deployment') as unknown as { spec: { replicas: number; template: { spec: { containers: { args: string[]; env: { name: string }[] }[] } } } };
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container?.args).toContain('--leader-elect');
+    expect(container?.env.map((e) => e.name)).toContain('POD_NAME');
+    expect(deployment.spec.replicas).toBeGreaterThan(1);
   });
 });
