@@ -183,6 +183,21 @@ export const canaryStatus = z.object({
   gate: z.object({ type: z.enum(HOOK_TYPES), since: z.string() }).optional(),
   queuedSince: z.string().optional(),
   skippedAnalysis: z.string().optional().describe('Why the running promotion skipped the analysis'),
+  pendingWriteBack: z
+    .object({
+      outcome: z.enum(['promoted', 'rolledBack']),
+      reason: z.string(),
+      revision: z.string().describe('The pod-template hash Git must declare: the promoted one'),
+      since: z.string(),
+      attempts: z.number(),
+      lastError: z.string().optional(),
+      nextAttempt: z.string().optional(),
+    })
+    .optional()
+    .describe('An outcome not yet written back to Git; retried until it is'),
+  lastWriteBack: z
+    .object({ outcome: z.enum(['promoted', 'rolledBack']), time: z.string(), message: z.string(), commit: z.string().optional() })
+    .optional(),
   checks: z.array(checkStatus).optional().describe('Results of the last analysis step'),
   sessionAffinityCookie: z.string().optional(),
   primarySessionAffinityCookie: z.string().optional(),

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Canary } from '../api/index.js';
 import { type Action, FINALIZER } from '../engine/index.js';
-import type { WriteBack } from '../gitops/index.js';
 import type { KubeClient } from '../kube/types.js';
 import type { Notifier } from '../notify/index.js';
 import type { Router } from '../routers/index.js';
@@ -12,7 +11,6 @@ import type { ControllerMetrics } from './metrics.js';
 export interface ActorDeps {
   kube: KubeClient;
   notifier: Notifier;
-  writeBack: WriteBack;
   logger: Logger;
   metrics: ControllerMetrics;
   callHook?: HookCaller;
@@ -25,7 +23,7 @@ export interface Target {
   router: Router;
 }
 
-const AFTER_STATUS: ReadonlySet<Action['kind']> = new Set(['event', 'notify', 'runHooks', 'writeBack']);
+const AFTER_STATUS: ReadonlySet<Action['kind']> = new Set(['event', 'notify', 'runHooks']);
 
 /** Actions that change the cluster run before the status write; if one fails, nothing is recorded. */
 export const worldActions = (actions: Action[]): Action[] => actions.filter((a) => !AFTER_STATUS.has(a.kind));
@@ -51,7 +49,7 @@ export async function changeWorld(deps: ActorDeps, t: Target, actions: Action[])
   }
 }
 
-/** Events, alerts, post-rollout hooks and write-back. Each failure is logged; none stops the others. */
+/** Events, alerts and post-rollout hooks. Each failure is logged; none stops the others. */
 export async function report(deps: ActorDeps, canary: Canary, actions: Action[], signal: AbortSignal): Promise<void> {
   const call = deps.callHook ?? ((hook, payload) => callWebhook(hook, payload, { signal }));
   const log = deps.logger.child({ canary: `${canary.metadata.namespace}/${canary.metadata.name}` });
@@ -82,9 +80,6 @@ async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: 
       }
       return;
     }
-    case 'writeBack':
-      await deps.writeBack.record(canary, action.outcome, action.reason);
-      return;
     default:
       throw new Error(`${action.kind} is not a report action`);
   }

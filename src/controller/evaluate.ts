@@ -2,6 +2,7 @@ import type { Canary, MetricTemplate } from '../api/index.js';
 import { metricTemplate } from '../api/index.js';
 import type { Evaluation, Observation } from '../engine/index.js';
 import type { ResourceType } from '../kube/types.js';
+import type { WriteBack } from '../gitops/index.js';
 import { evaluateMetrics } from '../metrics/index.js';
 import { callWebhook, type HookCaller, runHooks } from '../webhooks/index.js';
 import { secret } from '../workloads/k8s-types.js';
@@ -14,6 +15,7 @@ export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
 export interface EvaluatorDeps {
   cache: ClusterCache;
   config: ControllerConfig;
+  writeBack: WriteBack;
   /** Replaced in tests; by default a real HTTP call. */
   callHook?: HookCaller;
 }
@@ -32,6 +34,11 @@ export async function evaluate(deps: EvaluatorDeps, canary: Canary, evaluation: 
       getSecret: (ns, name) => readSecret(deps.cache, ns, name),
     });
     return { ...obs, metrics };
+  }
+  if (evaluation === 'writeBack') {
+    const pending = canary.status?.pendingWriteBack;
+    if (!pending) throw new Error('the engine asked for a write-back with none pending');
+    return { ...obs, writeBack: await deps.writeBack.apply(canary, pending, signal) };
   }
   const call = deps.callHook ?? ((hook, payload) => callWebhook(hook, payload, { signal }));
   const results = await runHooks(canary, evaluation, canary.status?.phase ?? '', call);

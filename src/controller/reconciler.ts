@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Canary, CanaryStatus } from '../api/index.js';
 import { type AdvanceResult, advance, isActivePhase, type Observation, reportInvalid } from '../engine/index.js';
+import type { WriteBack } from '../gitops/index.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import { type Router, routerFor } from '../routers/index.js';
@@ -25,6 +26,7 @@ export interface ReconcilerDeps extends ActorDeps {
   metrics: ControllerMetrics;
   logger: Logger;
   rules: (raw: KubeObject) => string[];
+  writeBack: WriteBack;
   /** resourceVersion each Canary had when we last wrote its status: until the cache moves past it, it is stale. */
   writtenFrom: Map<string, { resourceVersion: string; at: number }>;
   recorder: CanaryMetricsRecorder;

@@ -37,7 +37,7 @@ export async function startController(config: ControllerConfig, version: string,
     logger,
     metrics,
     notifier: alertNotifier({ config, logger, kube, metrics, cache: () => controller.cache }),
-    writeBack: new NoWriteBack(logger),
+    writeBack: new NoWriteBack(),
     rules: canaryProblems,
   });
   const elector = config.leaderElect ? leaderElector(kube, config) : undefined;

@@ -66,7 +66,7 @@ export class InMemoryStack {
       logger,
       metrics: this.metrics,
       notifier: this.notifier,
-      writeBack: new NoWriteBack(logger),
+      writeBack: new NoWriteBack(),
       rules: canaryProblems,
       ...(this.options.callHook ? { callHook: this.options.callHook } : {}),
     });

@@ -6,6 +6,7 @@ import { initializing } from './phases/initializing.js';
 import { finalising, promoting } from './phases/promoting.js';
 import { terminating } from './phases/terminating.js';
 import { resolveSettings } from './settings.js';
+import { settleWriteBack, writeBackDueInMs } from './write-back.js';
 import { canaryId, getCondition, READY, setCondition } from './status.js';
 import type { Action, AdvanceResult, Observation } from './types.js';
 
@@ -30,7 +31,7 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   const outcome = decide(ctx);
   if (outcome.kind === 'evaluate') return outcome;
   if (routingInPlace(ctx)) ctx.actions.unshift({ kind: 'ensureRouting' });
-  return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: outcome.requeueAfterMs };
+  return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: soonest(outcome.requeueAfterMs, writeBackDueInMs(ctx.status, now)) };
 }
 
 /**
@@ -60,6 +61,8 @@ function decide(ctx: Ctx): Outcome {
     return park(ctx, 'TargetNotFound', `${ref.kind} ${ctx.canary.metadata.namespace ?? 'default'}/${ref.name} not found`);
   }
   markReady(ctx);
+  const writing = settleWriteBack(ctx);
+  if (writing) return writing;
   const phase = ctx.status.phase ?? '';
   if (!ctx.status.lastPromotedSpec && phase !== 'Terminating' && phase !== 'Terminated') return initializing(ctx);
   switch (phase) {
@@ -118,6 +121,11 @@ function routingInPlace(ctx: Ctx): boolean {
   if (ctx.obs.deleting || ctx.canary.spec.suspend || !ctx.obs.target.exists) return false;
   const phase = ctx.status.phase ?? '';
   return phase !== '' && phase !== 'Initializing' && phase !== 'Terminating' && phase !== 'Terminated' && !!ctx.status.lastPromotedSpec;
+}
+
+function soonest(a: number | null, b: number | undefined): number | null {
+  if (b === undefined) return a;
+  return a === null ? b : Math.min(a, b);
 }
 
 /** ensureRouting may be emitted by a phase and by the prelude; once is enough. */

@@ -1,7 +1,7 @@
 import type { Canary, CanaryStatus, CheckStatus } from '../api/index.js';
 import type { AnalysisSettings } from './settings.js';
 import { canaryId, revisionKey } from './status.js';
-import type { Action, CheckResult, Evaluation, HookResult, Observation, Severity } from './types.js';
+import type { Action, CheckResult, Evaluation, HookEvaluation, HookResult, Observation, Severity } from './types.js';
 
 /** One decision in the making: inputs, and the status and actions built so far. */
 export interface Ctx {
@@ -21,7 +21,7 @@ export const need = (evaluation: Evaluation): Outcome => ({ kind: 'evaluate', ev
 /** Readiness waits are woken by watch events; this is only the safety net. */
 export const READINESS_POLL_MS = 5_000;
 
-export function hookResults(ctx: Ctx, type: Exclude<Evaluation, 'metrics'>): HookResult[] | undefined {
+export function hookResults(ctx: Ctx, type: HookEvaluation): HookResult[] | undefined {
   const configured = (ctx.canary.spec.analysis.webhooks ?? []).some((h) => (h.type || 'rollout') === type);
   if (!configured) return [];
   return ctx.obs.hooks?.[type];

@@ -20,6 +20,16 @@ export function scaleCanary(ctx: Ctx, replicas: number): void {
   if (ctx.obs.target.replicas !== replicas) ctx.actions.push({ kind: 'scale', workload: 'canary', replicas });
 }
 
+/**
+ * Git is told about the outcome through the status, not a fire-and-forget action: the next reconcile
+ * writes it back and clears it, and a failure is retried until it succeeds. A newer outcome replaces
+ * an older one still pending: Git needs the latest truth only.
+ */
+function withPendingWriteBack(ctx: Ctx, outcome: 'promoted' | 'rolledBack', reason: string): CanaryStatus {
+  const revision = ctx.status.lastPromotedSpec ?? '';
+  return { ...ctx.status, pendingWriteBack: { outcome, reason, revision, since: ctx.now.toISOString(), attempts: 0 } };
+}
+
 /** Fields of a fresh analysis run. */
 export function freshRun(status: CanaryStatus): CanaryStatus {
   const { gate: _gate, queuedSince: _queued, notReadySince: _notReady, skippedAnalysis: _skipped, ...rest } = status;
@@ -39,7 +49,7 @@ export function rollback(ctx: Ctx, reason: string, severity: 'warn' | 'error' = 
   event(ctx, 'Warning', 'RolledBack', `Rolling back ${id(ctx)}: ${reason}`);
   notify(ctx, severity, `Canary analysis failed, rolled back ${id(ctx)}: ${reason}`, failingCheckFields(ctx));
   ctx.actions.push({ kind: 'runHooks', type: 'post-rollout', phase: 'Failed' });
-  ctx.actions.push({ kind: 'writeBack', outcome: 'rolledBack', reason });
+  ctx.status = withPendingWriteBack(ctx, 'rolledBack', reason);
   return done(null);
 }
 
@@ -77,7 +87,7 @@ export function completePromotion(ctx: Ctx): Outcome {
   event(ctx, 'Normal', 'Promoted', `${message} Scaling down ${ctx.canary.spec.targetRef.name}.${ctx.canary.metadata.namespace ?? 'default'}`);
   notify(ctx, 'info', `${message} ${id(ctx)}`);
   ctx.actions.push({ kind: 'runHooks', type: 'post-rollout', phase: 'Succeeded' });
-  ctx.actions.push({ kind: 'writeBack', outcome: 'promoted', reason: skipped ? `analysis skipped (${skipped})` : 'analysis passed' });
+  ctx.status = withPendingWriteBack(ctx, 'promoted', skipped ? `analysis skipped (${skipped})` : 'analysis passed');
   return done(null);
 }
 

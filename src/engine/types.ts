@@ -77,11 +77,21 @@ export interface WorldObservation {
 }
 
 /** Things that cost I/O, evaluated only when the engine asks for them. */
-export type Evaluation = 'metrics' | Exclude<HookType, 'post-rollout' | 'event'>;
+export type Evaluation = 'metrics' | 'writeBack' | HookEvaluation;
+export type HookEvaluation = Exclude<HookType, 'post-rollout' | 'event'>;
+
+/** What the GitOps layer did with a pending write-back. Idempotent: done already counts as ok. */
+export interface WriteBackResult {
+  ok: boolean;
+  /** What was (or was not) written, or why it failed; never a credential. */
+  message: string;
+  commit?: string;
+}
 
 export interface Observation extends WorldObservation {
   metrics?: CheckResult[];
-  hooks?: Partial<Record<Evaluation, HookResult[]>>;
+  hooks?: Partial<Record<HookEvaluation, HookResult[]>>;
+  writeBack?: WriteBackResult;
 }
 
 export type Severity = 'info' | 'warn' | 'error';
@@ -95,7 +105,6 @@ export type Action =
   | { kind: 'runHooks'; type: 'post-rollout'; phase: 'Succeeded' | 'Failed' }
   | { kind: 'notify'; severity: Severity; message: string; fields: Record<string, string>; hook?: string }
   | { kind: 'event'; type: 'Normal' | 'Warning'; reason: string; message: string }
-  | { kind: 'writeBack'; outcome: 'promoted' | 'rolledBack'; reason: string }
   | { kind: 'revertOnDeletion' }
   | { kind: 'removeFinalizer' }
   | { kind: 'addFinalizer' };

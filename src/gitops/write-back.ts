@@ -1,19 +1,20 @@
-import type { Logger } from 'pino';
-import type { Canary } from '../api/index.js';
+import type { Canary, CanaryStatus } from '../api/index.js';
+import type { WriteBackResult } from '../engine/types.js';
 
-export type RolloutOutcome = 'promoted' | 'rolledBack';
+export type PendingWriteBack = NonNullable<CanaryStatus['pendingWriteBack']>;
 
-/** Commits the outcome of a rollout to the Git repository the Canary's target came from. */
+/**
+ * Writes the outcome of a rollout to the Git repository the Canary's target came from: after a
+ * rollback Git no longer declares the bad version, after a promotion Git records what was promoted.
+ * Idempotent (Git already as wanted is `ok`), never force-pushes, never throws: a failure is a result.
+ */
 export interface WriteBack {
-  record(canary: Canary, outcome: RolloutOutcome, reason: string): Promise<void>;
+  apply(canary: Canary, pending: PendingWriteBack, signal: AbortSignal): Promise<WriteBackResult>;
 }
 
-/** Used while no GitSource is configured: the outcome is logged, nothing is committed. */
+/** Used while no GitSource manages Canaries: there is nothing to write, and that is not an error. */
 export class NoWriteBack implements WriteBack {
-  constructor(private readonly logger: Logger) {}
-
-  async record(canary: Canary, outcome: RolloutOutcome, reason: string): Promise<void> {
-    const name = `${canary.metadata.namespace ?? 'default'}/${canary.metadata.name ?? ''}`;
-    this.logger.debug({ canary: name, outcome, reason }, 'no GitSource manages this Canary: nothing written back');
+  async apply(canary: Canary): Promise<WriteBackResult> {
+    return { ok: true, message: `no GitSource manages ${canary.metadata.namespace ?? 'default'}/${canary.spec.targetRef.name}: nothing to write back` };
   }
 }

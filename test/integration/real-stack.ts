@@ -52,7 +52,7 @@ export class RealStack {
       logger,
       metrics: this.metrics,
       notifier: real ? alertNotifier({ config: parsed, logger, kube: this.controllerKube, metrics: this.metrics, cache: () => this.controller.cache }) : this.notifier,
-      writeBack: new NoWriteBack(createLogger('silent')),
+      writeBack: new NoWriteBack(),
       rules: canaryProblems,
     });
     await this.controller.start();

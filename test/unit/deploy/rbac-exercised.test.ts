@@ -97,7 +97,7 @@ describe('the controller on an in-memory cluster', () => {
       logger,
       metrics: new ControllerMetrics(),
       notifier: new LogNotifier(logger),
-      writeBack: new NoWriteBack(logger),
+      writeBack: new NoWriteBack(),
       rules: canaryProblems,
     });
     await controller.start();

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/engine/index.js';
 import { check, type Row } from './expect-decision.js';
 import { at, fail, hook, iso, makeCanary, notReady, pass, progressing, world } from './fixtures.js';
@@ -98,7 +98,7 @@ const rows: Row[] = [
     answers: { metrics: [fail()] },
     then: {
       phase: 'Failed', failedChecks: 2, weight: 0, routes: { primary: 100, canary: 0, mirror: false }, scale: 0,
-      includes: ['runHooks', 'writeBack'], notify: ['error'], events: ['CheckFailed', 'RolledBack'],
+      includes: ['runHooks'], notify: ['error'], events: ['CheckFailed', 'RolledBack'], status: { pendingWriteBack: expect.objectContaining({ outcome: 'rolledBack', revision: 'v1', attempts: 0 }) },
     },
   },
   {
@@ -143,7 +143,7 @@ const rows: Row[] = [
     canary: makeCanary({}, midRun),
     obs: world({ routes: at10 }, { revision: 'v1', replicas: 2 }),
     now: at(30),
-    then: { phase: 'Succeeded', routes: { primary: 100, canary: 0, mirror: false }, scale: 0, excludes: ['writeBack'] },
+    then: { phase: 'Succeeded', routes: { primary: 100, canary: 0, mirror: false }, scale: 0, absent: ['pendingWriteBack'] },
   },
   {
     rule: 'a canary that is not ready holds the analysis, with one event',
@@ -157,7 +157,7 @@ const rows: Row[] = [
     canary: makeCanary({}, progressing({ canaryWeight: 10, notReadySince: iso(0) }), { progressDeadlineSeconds: 60 }),
     obs: world({ routes: at10 }, { ...v2, readiness: notReady() }),
     now: at(61),
-    then: { phase: 'Failed', routes: { primary: 100, canary: 0, mirror: false }, includes: ['writeBack'] },
+    then: { phase: 'Failed', routes: { primary: 100, canary: 0, mirror: false }, status: { pendingWriteBack: expect.objectContaining({ outcome: 'rolledBack', revision: 'v1', attempts: 0 }) } },
   },
   {
     rule: "the Deployment's own ProgressDeadlineExceeded rolls back at once",

@@ -1,7 +1,7 @@
 import type { Canary, CanarySpec, CanaryStatus } from '../../../src/api/index.js';
 import { advance } from '../../../src/engine/index.js';
 import type {
-  Action, CheckResult, Evaluation, HookResult, Observation, Readiness, RouterCapabilities, Routes, WorkloadObservation,
+  Action, CheckResult, Evaluation, HookEvaluation, HookResult, Observation, Readiness, RouterCapabilities, Routes, WorkloadObservation, WriteBackResult,
 } from '../../../src/engine/index.js';
 
 export const T0 = new Date('2026-01-01T00:00:00Z');
@@ -66,7 +66,8 @@ export function world(extra: Partial<Observation> = {}, target: Partial<Workload
 
 export interface Answers {
   metrics?: CheckResult[];
-  hooks?: Partial<Record<Evaluation, HookResult[]>>;
+  hooks?: Partial<Record<HookEvaluation, HookResult[]>>;
+  writeBack?: WriteBackResult;
 }
 
 export const pass = (name = 'request-success-rate', value = 99.9): CheckResult => ({ name, verdict: 'pass', value, min: 99 });
@@ -91,6 +92,7 @@ function answer(canary: Canary, obs: Observation, evaluation: Evaluation, answer
     const metrics = answers.metrics ?? (canary.spec.analysis.metrics ?? []).map((m) => pass(m.name));
     return { ...obs, metrics };
   }
+  if (evaluation === 'writeBack') return { ...obs, writeBack: answers.writeBack ?? { ok: true, message: 'committed', commit: 'c0ffee' } };
   const configured = (canary.spec.analysis.webhooks ?? []).filter((h) => (h.type || 'rollout') === evaluation);
   const results = answers.hooks?.[evaluation] ?? configured.map((h) => hook(h.name, evaluation, evaluation !== 'rollback'));
   return { ...obs, hooks: { ...obs.hooks, [evaluation]: results } };

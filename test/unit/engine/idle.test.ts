@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check, type Row } from './expect-decision.js';
 import { at, hook, initialized, iso, makeCanary, world } from './fixtures.js';
 
@@ -101,7 +101,7 @@ const rows: Row[] = [
     obs: world({}, { revision: 'v2', replicas: 0 }),
     now: at(3600),
     answers: { hooks: { 'confirm-rollout': [hook('approve', 'confirm-rollout', false)] } },
-    then: { phase: 'Failed', includes: ['writeBack', 'runHooks'], notify: ['warn'], status: { lastAppliedSpec: 'v2' } },
+    then: { phase: 'Failed', includes: ['runHooks'], notify: ['warn'], status: { lastAppliedSpec: 'v2', pendingWriteBack: expect.objectContaining({ outcome: 'rolledBack', revision: 'v1', attempts: 0 }) } },
   },
   {
     rule: 'no free analysis slot: Waiting (queued), one event',

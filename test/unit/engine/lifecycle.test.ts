@@ -31,7 +31,6 @@ class ToyWorld {
       if (a.kind === 'setRoutes') { this.routes = a.routes; this.weights.push(a.routes.canary); }
       if (a.kind === 'scale') this.targetReplicas = a.replicas;
       if (a.kind === 'promote') this.primaryRevision = this.targetRevision;
-      if (a.kind === 'writeBack') this.outcomes.push(a.outcome);
     }
   }
 }
@@ -46,13 +45,16 @@ function play(canary: Canary, toy: ToyWorld, opts: { until: (c: Canary) => boole
     const { obs, metrics } = toy.observe(opts.healthy?.(seconds) ?? true);
     const result = decide(current, obs, at(seconds), { metrics });
     toy.apply(result.actions);
+    const written = current.status?.pendingWriteBack;
+    if (result.asked.includes('writeBack') && written) toy.outcomes.push(written.outcome);
     if (opts.persist?.(step) ?? true) current = { ...current, status: result.status };
     if (opts.until(current)) return { canary: current, world: toy, seconds };
   }
   throw new Error(`no end state; stuck in ${current.status?.phase}`);
 }
 
-const settledAt = (phase: string) => (c: Canary) => c.status?.phase === phase;
+/** The phase reached and its write-back done. */
+const settledAt = (phase: string) => (c: Canary) => c.status?.phase === phase && !c.status.pendingWriteBack;
 
 function initializedCanary(analysis: Parameters<typeof makeCanary>[0] = {}): { canary: Canary; toy: ToyWorld } {
   const toy = new ToyWorld();

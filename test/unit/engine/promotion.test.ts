@@ -33,7 +33,7 @@ const rows: Row[] = [
     canary: makeCanary({}, promotingStatus({ notReadySince: iso(0) }), { progressDeadlineSeconds: 60 }),
     obs: world({ routes: routes(30) }, v2, { revision: 'v2', readiness: notReady() }),
     now: at(61),
-    then: { phase: 'Failed', weight: 100, routes: routes(100), scale: null, excludes: ['writeBack'], notify: ['error'], events: ['PromotionFailed'] },
+    then: { phase: 'Failed', weight: 100, routes: routes(100), scale: null, absent: ['pendingWriteBack'], notify: ['error'], events: ['PromotionFailed'] },
   },
   {
     rule: 'Promoting: a failed A/B promotion sends everyone, not only the matching requests, to the canary',
@@ -76,8 +76,8 @@ const rows: Row[] = [
     obs: world({}, v2, { revision: 'v2' }),
     now: at(60),
     then: {
-      phase: 'Succeeded', scale: 0, failedChecks: 0, includes: ['runHooks', 'writeBack'], notify: ['info'], events: ['Promoted'],
-      status: { lastPromotedSpec: 'v2', promotedRevisions: ['v2', 'v1'] },
+      phase: 'Succeeded', scale: 0, failedChecks: 0, includes: ['runHooks'], notify: ['info'], events: ['Promoted'],
+      status: { lastPromotedSpec: 'v2', promotedRevisions: ['v2', 'v1'], pendingWriteBack: expect.objectContaining({ outcome: 'promoted', revision: 'v2', reason: 'analysis passed' }) },
     },
   },
   {

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check, type Row } from './expect-decision.js';
 import { at, hook, iso, makeCanary, progressing, SWITCH_ONLY, world } from './fixtures.js';
 
@@ -75,7 +75,7 @@ const rows: Row[] = [
     canary: makeCanary({ webhooks: [{ ...confirmPromotion, deadline: '2m' }] }, progressing({ phase: 'WaitingPromotion', canaryWeight: 30, gate: { type: 'confirm-promotion', since: iso(0) } })),
     obs: world({ routes: routes(30) }, v2),
     now: at(120),
-    then: { phase: 'Failed', notify: ['warn'], includes: ['writeBack'] },
+    then: { phase: 'Failed', notify: ['warn'], status: { pendingWriteBack: expect.objectContaining({ outcome: 'rolledBack', revision: 'v1', attempts: 0 }) } },
   },
   {
     rule: 'WaitingPromotion: the gate opens, promotion starts',
