@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { alertProvider } from './alert-provider.js';
 import { API_GROUP, API_VERSION, canary } from './canary.js';
+import { gitSource } from './git-source.js';
 import { inputJsonSchema, type JsonSchema } from './json-schema.js';
 import { metricTemplate } from './metric-template.js';
 import { toStructural } from './structural.js';
@@ -83,6 +84,11 @@ export const ALERT_ADDRESS_RULE: CelRule = {
   message: 'set address or secretRef (a Secret with the address); when both are set, secretRef wins',
 };
 
+export const GIT_REF_RULE: CelRule = {
+  rule: '(has(self.branch) ? 1 : 0) + (has(self.tag) ? 1 : 0) + (has(self.commit) ? 1 : 0) <= 1',
+  message: 'set one of branch, tag or commit',
+};
+
 const DEFINITIONS: KindDefinition[] = [
   {
     kind: 'Canary',
@@ -115,6 +121,23 @@ const DEFINITIONS: KindDefinition[] = [
     columns: [{ name: 'Type', type: 'string', jsonPath: '.spec.type' }, AGE],
     refine: (root) => {
       nodeAt(root, 'spec')['x-kubernetes-validations'] = [ALERT_ADDRESS_RULE];
+    },
+  },
+  {
+    kind: 'GitSource',
+    plural: 'gitsources',
+    description:
+      'GitSource keeps a namespace in step with manifests in a Git repository, applying them as a ServiceAccount, ' +
+      'and takes back the outcome of Canary rollouts as commits.',
+    schema: gitSource,
+    columns: [
+      { name: 'URL', type: 'string', jsonPath: '.spec.url' },
+      { name: 'Revision', type: 'string', jsonPath: '.status.lastAppliedRevision' },
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      AGE,
+    ],
+    refine: (root) => {
+      nodeAt(root, 'spec', 'ref')['x-kubernetes-validations'] = [GIT_REF_RULE];
     },
   },
 ];

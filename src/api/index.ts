@@ -3,6 +3,7 @@ export * from './canary-service.js';
 export * from './canary.js';
 export * from './metric-template.js';
 export * from './alert-provider.js';
+export * from './git-source.js';
 export * from './issues.js';
 export * from './rules.js';
 export * from './validate.js';

@@ -50,7 +50,7 @@ describe('crds/ (generated)', () => {
     expect(crdFiles()).toEqual(files);
     for (const file of files) expect(file.content.startsWith(GENERATED_HEADER)).toBe(true);
     expect(files.map((f) => f.path)).toEqual([
-      'canaries.pennant.dev.yaml', 'metrictemplates.pennant.dev.yaml', 'alertproviders.pennant.dev.yaml', 'kustomization.yaml',
+      'canaries.pennant.dev.yaml', 'metrictemplates.pennant.dev.yaml', 'alertproviders.pennant.dev.yaml', 'gitsources.pennant.dev.yaml', 'kustomization.yaml',
     ]);
   });
 });
