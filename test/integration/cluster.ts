@@ -26,18 +26,30 @@ export function yamlObjects(text: string): KubeObject[] {
   return parseAllDocuments(text).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null && typeof o === 'object' && 'kind' in o);
 }
 
-/** Pennant's CRDs from crds/, and Gateway API's HTTPRoute CRD from its Go module (cached by go). */
+/**
+ * CRDs of the traffic providers' APIs, taken from the providers' own Go modules (served by the Go
+ * module proxy and cached by go): no download site is reachable, and these are the real definitions.
+ * One entry per provider; `kinds` keeps only the CRDs Pennant's routers write or read.
+ */
+export const THIRD_PARTY_CRDS: { module: string; files: string[]; kinds?: string[] }[] = [
+  {
+    module: `sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}`,
+    files: ['config/crd/standard/gateway.networking.k8s.io_httproutes.yaml', 'config/crd/standard/gateway.networking.k8s.io_gateways.yaml', 'config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml'],
+  },
+];
+
+/** Pennant's CRDs from crds/, and the providers' from THIRD_PARTY_CRDS. */
 export function crdObjects(): KubeObject[] {
   const ours = readdirSync(join(REPO, 'crds')).filter((f) => f.endsWith('.pennant.dev.yaml')).flatMap((f) => yamlObjects(readFileSync(join(REPO, 'crds', f), 'utf8')));
-  return [...ours, ...gatewayApiCrds()];
+  return [...ours, ...THIRD_PARTY_CRDS.flatMap(moduleCrds)];
 }
 
-function gatewayApiCrds(): KubeObject[] {
-  const download = spawnSync('go', ['mod', 'download', '-json', `sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}`], { encoding: 'utf8', cwd: '/tmp', timeout: 5 * 60_000 });
-  if (download.status !== 0) throw new Error(`go mod download sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION} failed: ${download.stderr}`);
+function moduleCrds(source: (typeof THIRD_PARTY_CRDS)[number]): KubeObject[] {
+  const download = spawnSync('go', ['mod', 'download', '-json', source.module], { encoding: 'utf8', cwd: '/tmp', timeout: 5 * 60_000 });
+  if (download.status !== 0) throw new Error(`go mod download ${source.module} failed: ${download.stderr}`);
   const dir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
-  const files = ['gateway.networking.k8s.io_httproutes.yaml', 'gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_gatewayclasses.yaml'];
-  return files.flatMap((f) => yamlObjects(readFileSync(join(dir, 'config/crd/standard', f), 'utf8')));
+  const crds = source.files.flatMap((f) => yamlObjects(readFileSync(join(dir, f), 'utf8'))).filter((o) => o.kind === 'CustomResourceDefinition');
+  return source.kinds ? crds.filter((c) => source.kinds?.includes((c.spec as { names: { kind: string } }).names.kind)) : crds;
 }
 
 /** Applies the CRDs and waits until the API server serves every kind. */
