@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Canary, CanaryStatus } from '../api/index.js';
-import { type AdvanceResult, advance, isActivePhase, type Observation, reportInvalid } from '../engine/index.js';
+import { type AdvanceResult, advance, type Evaluation, isActivePhase, type Observation, reportInvalid } from '../engine/index.js';
 import type { WriteBack } from '../gitops/index.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
@@ -174,14 +174,19 @@ function logDecision(logger: Logger, key: string, before: CanaryStatus, result: 
 }
 
 /** Every check logs what it asked, what came back, the bounds and the verdict. */
-function logEvaluation(logger: Logger, key: string, evaluation: string, obs: Observation): void {
+function logEvaluation(logger: Logger, key: string, evaluation: Evaluation, obs: Observation): void {
   if (evaluation === 'metrics') {
     for (const m of obs.metrics ?? []) {
       logger.info({ canary: key, metric: m.name, query: m.query, value: m.value, min: m.min, max: m.max, verdict: m.verdict, message: m.message }, 'metric check');
     }
     return;
   }
-  for (const h of obs.hooks?.[evaluation as Exclude<typeof evaluation, 'metrics'> & keyof NonNullable<Observation['hooks']>] ?? []) {
+  if (evaluation === 'writeBack') {
+    const w = obs.writeBack;
+    if (w) (w.ok ? logger.info.bind(logger) : logger.warn.bind(logger))({ canary: key, ok: w.ok, commit: w.commit, message: w.message }, 'write-back');
+    return;
+  }
+  for (const h of obs.hooks?.[evaluation] ?? []) {
     logger.info({ canary: key, hook: h.name, type: h.type, ok: h.ok, status: h.status, message: h.message }, 'webhook check');
   }
 }
