@@ -123,7 +123,7 @@ export const writeBackSpec = z
       .optional()
       .describe('GitSource to commit to (default: the GitSource that applied the target)'),
     onRollback: z.enum(['Revert', 'None']).optional().describe('Revert: restore the promoted version in Git (default)'),
-    onPromotion: z.enum(['Record', 'None']).optional().describe('Record: commit a promotion record (default None)'),
+    onPromotion: z.enum(['Record', 'None']).optional().describe('Record: annotate the Canary in Git with what was promoted (default Record)'),
     revert: z.enum(['Images', 'PodTemplate']).optional().describe('What a revert restores (default Images)'),
     messageTemplate: z.string().optional(),
   })

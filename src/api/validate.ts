@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { alertProvider } from './alert-provider.js';
 import { API_GROUP, API_VERSION, canary, FLAGGER_GROUP } from './canary.js';
+import { type GitSourceSpec, gitSource } from './git-source.js';
 import { describeValue, errorIssue, type PathSegment, type RuleIssue, type ValidationIssue } from './issues.js';
 import { inputJsonSchema } from './json-schema.js';
 import { metricTemplate } from './metric-template.js';
@@ -25,7 +26,24 @@ const KINDS: Record<string, KindCheck> = {
   Canary: kindCheck(canary, (c) => checkCanaryRules(c.spec)),
   MetricTemplate: kindCheck(metricTemplate, () => []),
   AlertProvider: kindCheck(alertProvider, (a) => checkAlertProviderRules(a.spec)),
+  GitSource: kindCheck(gitSource, (g) => checkGitSourceRules(g.spec)),
 };
+
+/** What the GitSource schema cannot say: one ref kind, and paths inside the repository. */
+export function checkGitSourceRules(spec: GitSourceSpec): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const refs = (['branch', 'tag', 'commit'] as const).filter((k) => spec.ref?.[k] !== undefined);
+  if (refs.length > 1) {
+    issues.push({ path: ['spec', 'ref', refs[1] as string], message: `${refs.join(' and ')} are both set; set one of branch, tag or commit`, hint: 'keep the one to check out and remove the other' });
+  }
+  (spec.paths ?? []).forEach((path, i) => {
+    const parts = path.replace(/\\/g, '/').split('/');
+    if (path.startsWith('/') || parts.includes('..')) {
+      issues.push({ path: ['spec', 'paths', i], message: `must be a path inside the repository, got ${describeValue(path)}`, hint: 'write it relative to the repository root, without ".." (e.g. apps/podinfo)' });
+    }
+  });
+  return issues;
+}
 export const PENNANT_KINDS = Object.keys(KINDS);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

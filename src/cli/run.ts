@@ -26,10 +26,13 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--leader-elect', 'run several replicas: only the holder of the Lease acts')
     .option('--leader-election-namespace <name>', 'namespace of the Lease (default: the pod\'s, else pennant-system)')
     .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else host and pid)')
+    .option('--gitops-cache-dir <path>', 'working copies of GitSources (default: $TMPDIR/pennant-git)')
+    .option('--gitops-allow-controller-identity', 'let a GitSource without serviceAccountName apply as the controller (default: refused)')
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);
-      const running = await startController(config, program.version() ?? '0.0.0', logger);
+      // git runs with PATH, HOME and proxy settings from here (src/gitops/git.ts picks those few).
+      const running = await startController(config, program.version() ?? '0.0.0', logger, process.env);
       const ending = await new Promise<'signal' | 'lost' | 'failed'>((resolve) => {
         process.once('SIGTERM', () => resolve('signal'));
         process.once('SIGINT', () => resolve('signal'));

@@ -35,6 +35,10 @@ export const controllerConfig = z.object({
   leaderElectionNamespace: z.string().min(1).optional().describe('default: the pod\'s namespace, else pennant-system'),
   /** This replica's name in the Lease (the pod name in a cluster). */
   identity: z.string().min(1).optional(),
+  /** GitSources' working copies (default: $TMPDIR/pennant-git). */
+  gitopsCacheDir: z.string().min(1).optional(),
+  /** Let a GitSource without serviceAccountName apply as the controller itself (default false). */
+  gitopsAllowControllerIdentity: z.union([z.boolean(), z.stringbool()]).optional(),
 });
 export type ControllerConfig = z.infer<typeof controllerConfig>;
 
@@ -56,6 +60,8 @@ export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
   PENNANT_LEADER_ELECT: 'leaderElect',
   PENNANT_LEADER_ELECTION_NAMESPACE: 'leaderElectionNamespace',
   POD_NAME: 'identity',
+  PENNANT_GITOPS_CACHE_DIR: 'gitopsCacheDir',
+  PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY: 'gitopsAllowControllerIdentity',
 };
 
 export class ConfigError extends Error {

@@ -8,12 +8,13 @@
  * - writes are server-side apply (HTTP PATCH; `create` too, because the API server authorises an
  *   apply that creates the object as `create`), merge patches, and the Canary status subresource;
  * - nothing is ever deleted or replaced (PUT): owner references let the garbage collector remove
- *   the `-primary` objects when their Canary goes.
+ *   the `-primary` objects when their Canary goes;
+ * - GitSources apply and prune as their own ServiceAccount (impersonation), never with these rights.
  * When the code starts using a new verb or resource, add it here with the reason, then to
  * deploy/clusterrole.yaml; the deploy tests fail until both agree.
  */
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'impersonate';
 
 export interface ResourcePermission {
   /** '' is the core group. */
@@ -36,6 +37,23 @@ export type Permission = ResourcePermission | NonResourcePermission;
 export const isResourcePermission = (p: Permission): p is ResourcePermission => 'resource' in p;
 
 /**
+ * What GitSource sync and write-back need as the controller itself (src/gitops/). The manifests are
+ * applied and pruned as each GitSource's ServiceAccount, so the controller needs no write access to
+ * what Git declares, only the right to act as those ServiceAccounts. Secrets, ConfigMaps,
+ * Deployments, Canaries (read through the shared informers) and Events are granted above.
+ */
+export const GITOPS_PERMISSIONS: readonly ResourcePermission[] = [
+  { apiGroup: 'pennant.dev', resource: 'gitsources', verbs: ['list', 'watch'], why: 'list, watch: informer cache of GitSources (what to sync, inventories for write-back, push webhooks)' },
+  { apiGroup: 'pennant.dev', resource: 'gitsources/status', verbs: ['patch'], why: 'patch: the one status write per sync (revisions, inventory, Ready, lastWriteBack; resourceVersion precondition)' },
+  {
+    apiGroup: '',
+    resource: 'serviceaccounts',
+    verbs: ['impersonate'],
+    why: 'impersonate: apply and prune each GitSource\'s manifests as system:serviceaccount:<namespace>:<serviceAccountName> (the API server adds its groups)',
+  },
+];
+
+/**
  * The API versions RealKube resolves through discovery (src/kube/discovery.ts GETs
  * `/api/<v>` or `/apis/<group>/<v>` once per apiVersion to learn a kind's plural and scope):
  * what the informers watch, what the routers write, and v1 for Events.
@@ -47,6 +65,10 @@ export const DISCOVERED_API_VERSIONS = [
   'pennant.dev/v1beta1',
   'gateway.networking.k8s.io/v1',
   'gateway.networking.k8s.io/v1beta1',
+  'networking.istio.io/v1beta1',
+  'networking.k8s.io/v1',
+  'projectcontour.io/v1',
+  'traefik.io/v1alpha1',
 ] as const;
 
 /** The discovery document of one API version, as src/kube/discovery.ts requests it. */
@@ -121,14 +143,51 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
       `list at start-up: is the API served (else no informer); ${INFORMER}: current weights; ${SSA} of the route ` +
       '(gatewayapi:v1 and gatewayapi:v1beta1; RBAC does not distinguish versions)',
   },
+  {
+    apiGroup: 'networking.istio.io',
+    resource: 'virtualservices',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why:
+      `${INFORMER}, started when an istio Canary is reconciled: current weights, mirror and session-affinity cookies; ` +
+      `${SSA} of the VirtualService <svc>`,
+  },
+  {
+    apiGroup: 'networking.istio.io',
+    resource: 'destinationrules',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}, started with the VirtualServices: unchanged DestinationRules are not written; ${SSA} of <svc>-primary and <svc>-canary (istio)`,
+  },
+  {
+    apiGroup: 'networking.k8s.io',
+    resource: 'ingresses',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why:
+      `${INFORMER}, started when an nginx Canary is reconciled: the user's Ingress (spec.ingressRef) to copy, the canary weight; ` +
+      `${SSA} of <ingress>-canary (nginx); the user's Ingress is never written`,
+  },
+  {
+    apiGroup: 'projectcontour.io',
+    resource: 'httpproxies',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}, started when a contour Canary is reconciled: current weights and mirror; ${SSA} of the HTTPProxy <svc> (contour)`,
+  },
+  {
+    apiGroup: 'traefik.io',
+    resource: 'traefikservices',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}, started when a traefik Canary is reconciled: current weights; ${SSA} of the TraefikService <svc> (traefik)`,
+  },
 
   // Telling people.
   {
     apiGroup: '',
     resource: 'events',
     verbs: ['create', 'patch'],
-    why: 'create: core/v1 Events on Canaries; patch: a repeat within 10 minutes bumps the existing Event\'s count (src/kube/event-recorder.ts)',
+    why: 'create: core/v1 Events on Canaries and GitSources; patch: a repeat within 10 minutes bumps the existing Event\'s count (src/kube/event-recorder.ts)',
   },
+
+  // GitSources (src/gitops/).
+  ...GITOPS_PERMISSIONS,
 
   // Discovery: usually already granted to every authenticated user by the built-in
   // system:discovery ClusterRole; listed so the controller still works where that binding was removed.

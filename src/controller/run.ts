@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { NoWriteBack } from '../gitops/index.js';
+import {
+  type ClientFor, GitClient, GitOpsMetrics, GitSourceController, GitWriteBack, PUSH_PATH_PREFIX, pushReceiver, secretData,
+  serviceAccountUser, type SharedCache,
+} from '../gitops/index.js';
 import { kubeConfigFrom } from '../kube/kubeconfig.js';
 import { RealKube } from '../kube/real.js';
 import type { KubeClient } from '../kube/types.js';
@@ -9,15 +14,19 @@ import { AlertDispatcher, alertDeliveries, globalNotifierFrom, type Notifier } f
 import { createHttpServer, listen } from '../server/http.js';
 import type { ObjectReader } from '../workloads/types.js';
 import { canaryRef } from './act.js';
+import { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { Controller } from './controller.js';
 import { DEFAULT_LEADER_ELECTION, LeaderElector } from './leader-election.js';
 import { createLogger } from './logger.js';
 import { ControllerMetrics } from './metrics.js';
 import { canaryProblems } from './rules.js';
+import { Scheduler } from './scheduler.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface RunningController {
   controller: Controller;
+  gitSources: GitSourceController;
   port: number;
   stop(): Promise<void>;
   /** Resolves once the controller runs (after winning the lease with --leader-elect). */
@@ -27,25 +36,36 @@ export interface RunningController {
 }
 
 /** `pennant run`: the controller against a real cluster, until stop() (or SIGTERM in the CLI). */
-export async function startController(config: ControllerConfig, version: string, logger: Logger = createLogger(config.logLevel)): Promise<RunningController> {
-  const kube = new RealKube(kubeConfigFrom({ ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) }));
+export async function startController(
+  config: ControllerConfig,
+  version: string,
+  logger: Logger = createLogger(config.logLevel),
+  /** The process environment, for git (PATH, HOME, proxies); config.ts has already read Pennant's own variables. */
+  env: Record<string, string | undefined> = {},
+): Promise<RunningController> {
+  const connection = { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
+  const kube = new RealKube(kubeConfigFrom(connection));
   const metrics = new ControllerMetrics();
   metrics.info.set({ version, provider: config.provider }, 1);
+  const clientFor = impersonatingClients(kube, (user) => new RealKube(kubeConfigFrom({ ...connection, impersonate: { user } })));
+  const gitOps = gitOpsFor({ config, kube, clientFor, logger, metrics, env, cache: () => controller.cache });
   const controller: Controller = new Controller({
     kube,
     config,
     logger,
     metrics,
     notifier: alertNotifier({ config, logger, kube, metrics, cache: () => controller.cache }),
-    writeBack: new NoWriteBack(),
+    writeBack: gitOps.writeBack,
     rules: canaryProblems,
   });
   const elector = config.leaderElect ? leaderElector(kube, config) : undefined;
   // A standby is healthy and ready: it has nothing to serve until it leads.
-  const server = createHttpServer({ registry: metrics.registry, ready: () => (elector && !elector.isLeader ? true : controller.ready) });
+  const ready = () => (elector && !elector.isLeader ? true : controller.ready && gitOps.controller.ready);
+  const server = createHttpServer({ registry: metrics.registry, ready }, gitOps.routes);
   const port = await listen(server, config.port);
-  logger.info({ port }, 'serving /healthz, /readyz and /metrics');
+  logger.info({ port }, `serving /healthz, /readyz, /metrics and POST ${PUSH_PATH_PREFIX}<namespace>/<name>`);
   const stop = async () => {
+    await gitOps.controller.stop();
     await controller.stop();
     await elector?.release().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not release the leader lease'));
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -58,9 +78,79 @@ export async function startController(config: ControllerConfig, version: string,
       await elector.acquire(onLost);
       logger.info({ identity: elector.identity }, 'leading');
     }
+    // GitSources first: a write-back asked for by the first Canary reconciles must find them.
+    await gitOps.controller.start();
     await controller.start();
   })();
-  return { controller, port, stop, started, ...(elector ? { lostLeadership } : {}) };
+  return { controller, gitSources: gitOps.controller, port, stop, started, ...(elector ? { lostLeadership } : {}) };
+}
+
+/**
+ * A GitSource's client: the controller's own for `controller`, else one impersonating the
+ * ServiceAccount (made once per account; the API server adds the account's groups itself).
+ */
+export function impersonatingClients(controller: KubeClient, as: (user: string) => KubeClient): ClientFor {
+  const clients = new Map<string, KubeClient>();
+  return (who) => {
+    if (who.kind === 'controller') return controller;
+    const user = serviceAccountUser(who.namespace, who.name);
+    const client = clients.get(user) ?? as(user);
+    clients.set(user, client);
+    return client;
+  };
+}
+
+export interface GitOpsDeps {
+  config: ControllerConfig;
+  /** The controller's own identity: GitSource status and Events. */
+  kube: KubeClient;
+  /** Clients acting as a GitSource's ServiceAccount (impersonation). */
+  clientFor: ClientFor;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  env: Record<string, string | undefined>;
+  /** The Canary controller's informer cache (Secrets, Canaries, Deployments, ConfigMaps); read lazily. */
+  cache: () => SharedCache;
+}
+
+/**
+ * GitSource sync, write-back and the push receiver, sharing the Canary controller's caches. The
+ * GitSources get their own informer, queue and timer heap; they run on the leader only.
+ */
+export function gitOpsFor(deps: GitOpsDeps): { controller: GitSourceController; writeBack: GitWriteBack; routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> } {
+  const cacheDir = deps.config.gitopsCacheDir ?? join(tmpdir(), 'pennant-git');
+  const git = new GitClient(deps.env, join(cacheDir, '.auth'));
+  const gitOpsMetrics = new GitOpsMetrics(deps.metrics.registry);
+  const logger = deps.logger.child({ part: 'gitops' });
+  const shared: SharedCache = {
+    watch: (types) => deps.cache().watch(types),
+    get: (type, namespace, name) => deps.cache().get(type, namespace, name),
+    list: (type, namespace) => deps.cache().list(type, namespace),
+    onChange: (type, handler) => deps.cache().onChange(type, handler),
+  };
+  const queue = new WorkQueue();
+  const controller = new GitSourceController({
+    kube: deps.kube,
+    sources: new ClusterCache(deps.kube, deps.config.namespace),
+    cache: shared,
+    clientFor: deps.clientFor,
+    queue,
+    scheduler: new Scheduler((key) => queue.add(key)),
+    git,
+    config: { cacheDir, allowControllerIdentity: deps.config.gitopsAllowControllerIdentity ?? false, workers: 2 },
+    logger,
+    metrics: gitOpsMetrics,
+  });
+  const writeBack = new GitWriteBack({ sources: controller, cache: shared, git, cacheDir, logger, metrics: gitOpsMetrics });
+  const receiver = pushReceiver({
+    active: () => controller.ready,
+    gitSource: (namespace, name) => controller.get(namespace, name),
+    secret: (namespace, name) => secretData(shared, namespace, name),
+    syncNow: (namespace, name) => controller.syncNow(namespace, name),
+    logger,
+    metrics: gitOpsMetrics,
+  });
+  return { controller, writeBack, routes: { [PUSH_PATH_PREFIX]: receiver } };
 }
 
 export const LEASE_NAME = 'pennant-leader';

@@ -1,1 +1,10 @@
 export * from './write-back.js';
+export { GitWriteBack, type GitWriteBackDeps, type GitSources, DEFAULT_AUTHOR, writeBranch } from './git-write-back.js';
+export { GitSourceController, type GitSourceControllerDeps, type GitOpsConfig, DEFAULT_INTERVAL_MS, REQUESTED_AT_ANNOTATION } from './controller.js';
+export { pushReceiver, verifySignature, signBody, PUSH_PATH_PREFIX, MAX_BODY_BYTES, type PushReceiverDeps } from './receiver.js';
+export { GitClient, type Checkout, type GitRef, type Author } from './git.js';
+export { GitOpsMetrics } from './metrics.js';
+export { GitOpsError, type GitOpsErrorCode, scrubCredentials } from './errors.js';
+export { GITOPS_FIELD_MANAGER } from './apply.js';
+export { PROMOTED_ANNOTATION } from './write-back-change.js';
+export { GIT_SOURCE, serviceAccountUser, secretData, type ClientFor, type Identity, type SharedCache, type KeyQueue, type KeyScheduler } from './types.js';

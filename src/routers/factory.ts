@@ -1,9 +1,13 @@
 import type { Provider } from '../api/index.js';
 import { GatewayApiRouter } from './gateway-api.js';
+import { ContourRouter } from './contour.js';
+import { IstioRouter } from './istio.js';
 import { KubernetesRouter } from './kubernetes.js';
+import { NginxRouter } from './nginx.js';
+import { TraefikRouter } from './traefik.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
-export const SUPPORTED_PROVIDERS: readonly Provider[] = ['kubernetes', 'gatewayapi:v1', 'gatewayapi:v1beta1'];
+export const SUPPORTED_PROVIDERS: readonly Provider[] = ['kubernetes', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'nginx', 'contour', 'traefik'];
 
 /** One line per provider. An unsupported provider is an error, never a silent fallback to another. */
 export function routerFor(provider: Provider, deps: RouterDeps): Router {
@@ -13,6 +17,10 @@ export function routerFor(provider: Provider, deps: RouterDeps): Router {
     case 'gatewayapi:v1':
     case 'gatewayapi:v1beta1':
       return new GatewayApiRouter(deps, provider);
+    case 'istio': return new IstioRouter(deps);
+    case 'nginx': return new NginxRouter(deps);
+    case 'contour': return new ContourRouter(deps);
+    case 'traefik': return new TraefikRouter(deps);
     default:
       throw new RouterError(
         `provider ${provider} is not supported by this version of Pennant yet (supported: ${SUPPORTED_PROVIDERS.join(', ')})`,

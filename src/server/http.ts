@@ -10,7 +10,10 @@ export interface HttpServerDeps {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-/** /healthz, /readyz and /metrics; more routes (push receiver, web view) plug into `routes`. */
+/**
+ * /healthz, /readyz and /metrics; more routes (push receiver, web view) plug into `extra`. A key
+ * ending in `/` serves every path under it (`/hooks/gitsources/` → `/hooks/gitsources/ns/name`).
+ */
 export function createHttpServer(deps: HttpServerDeps, extra: Record<string, Handler> = {}): Server {
   const routes: Record<string, Handler> = {
     '/healthz': (_req, res) => text(res, 200, 'ok'),
@@ -23,7 +26,8 @@ export function createHttpServer(deps: HttpServerDeps, extra: Record<string, Han
   };
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const handler = routes[path];
+    const prefix = Object.keys(routes).filter((key) => key.endsWith('/') && path.startsWith(key)).sort((a, b) => b.length - a.length)[0];
+    const handler = routes[path] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (!handler) return text(res, 404, 'not found');
     Promise.resolve(handler(req, res)).catch((err: unknown) => text(res, 500, err instanceof Error ? err.message : 'error'));
   });

@@ -12,6 +12,13 @@ export interface ServedRequests {
   /** The Deployment the pod belongs to (`podinfo` or `podinfo-primary`). */
   workload: string;
   responses: Responses;
+  /** The first port of the Service addressed (ingress proxies name their upstreams after it). */
+  port: number | undefined;
+  /**
+   * Sent straight to `<service>-canary` (canaryTestRate, like flagger-loadtester's in-cluster
+   * calls), not through the entry point: a mesh sidecar sees it, an ingress controller does not.
+   */
+  direct: boolean;
 }
 
 /** The metrics one traffic provider's proxies (or the app, for kubernetes) would export. */

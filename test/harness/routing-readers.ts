@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { KubeObject, ResourceType } from '../../src/kube/types.js';
+import { contourReader, nginxReader, traefikReader } from './ingress-readers.js';
+import { istioReader } from './istio-routing.js';
 import type { SimulatedApp } from './simulated-app.js';
 import { singleService, type RouteRule, type Routing } from './traffic-split.js';
 
@@ -83,6 +85,10 @@ const READERS: Readonly<Record<string, RoutingReader>> = {
   gatewayapi: gatewayApiReader('v1'),
   'gatewayapi:v1': gatewayApiReader('v1'),
   'gatewayapi:v1beta1': gatewayApiReader('v1beta1'),
+  istio: istioReader,
+  nginx: nginxReader,
+  contour: contourReader,
+  traefik: traefikReader,
 };
 
 export function routingReaderFor(provider: string): RoutingReader {

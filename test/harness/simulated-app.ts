@@ -7,6 +7,8 @@ export interface SimulatedApp {
   target: string;
   /** The Canary's provider: decides which routing objects are read (see routing-readers.ts). */
   provider: string;
+  /** nginx: spec.ingressRef.name; default the target, as Flagger's `ingress` variable. */
+  ingress?: string;
 }
 
 export const appKey = (app: SimulatedApp): string => `${app.namespace}/${app.service}`;

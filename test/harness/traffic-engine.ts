@@ -64,7 +64,11 @@ export class TrafficEngine {
   step(seconds: number): void {
     this.counts.ticks++;
     for (const { app, reader } of this.apps.values()) {
-      for (const [service, rps] of this.loadsOf(app, reader)) this.serve(app, service, rps * seconds);
+      for (const [service, rps] of this.loadsOf(app, reader)) this.serve(app, service, rps * seconds, false);
+      const canaryService = `${app.service}-canary`;
+      if (this.settings.canaryTestRate > 0 && this.view.lookup(SERVICE, app.namespace, canaryService)) {
+        this.serve(app, canaryService, this.settings.canaryTestRate * seconds, true);
+      }
     }
   }
 
@@ -72,31 +76,29 @@ export class TrafficEngine {
     return structuredClone(this.counts);
   }
 
+  /** Requests per second per Service through the app's entry point (mesh, ingress, apex Service). */
   private loadsOf(app: SimulatedApp, reader: RoutingReader): Map<string, number> {
     const routing = reader.routing(this.view.lookup, app);
-    const { rate, abMatchFraction, canaryTestRate } = this.settings;
-    const loads = routing ? splitTraffic(routing, { rate, abMatchFraction }) : new Map<string, number>();
-    const canaryService = `${app.service}-canary`;
-    if (canaryTestRate > 0 && this.view.lookup(SERVICE, app.namespace, canaryService)) {
-      loads.set(canaryService, (loads.get(canaryService) ?? 0) + canaryTestRate);
-    }
-    return loads;
+    const { rate, abMatchFraction } = this.settings;
+    return routing ? splitTraffic(routing, { rate, abMatchFraction }) : new Map<string, number>();
   }
 
-  private serve(app: SimulatedApp, service: string, expected: number): void {
+  private serve(app: SimulatedApp, service: string, expected: number, direct: boolean): void {
     const { namespace } = app;
     const pods = this.view.readyPods(namespace, service);
+    const via = direct ? '|direct' : '';
     if (pods.length === 0) {
-      const lost = this.budget.take(`unserved|${namespace}/${service}`, expected);
+      const lost = this.budget.take(`unserved|${namespace}/${service}${via}`, expected);
       const key = `${namespace}/${service}`;
       if (lost > 0) this.counts.unserved[key] = (this.counts.unserved[key] ?? 0) + lost;
       return;
     }
+    const port = (this.view.lookup(SERVICE, namespace, service)?.spec as { ports?: { port?: number }[] } | undefined)?.ports?.[0]?.port;
     for (const { pod, rps: share } of spreadOverPods(expected, pods)) {
-      const count = this.budget.take(`${namespace}/${pod.name}|${service}`, share);
+      const count = this.budget.take(`${namespace}/${pod.name}|${service}${via}`, share);
       if (count === 0) continue;
       const responses = drawResponses(count, pod.behaviour, this.random);
-      for (const shape of this.shapes) shape.record({ app, service, namespace, pod: pod.name, workload: pod.workload, responses });
+      for (const shape of this.shapes) shape.record({ app, service, namespace, pod: pod.name, workload: pod.workload, responses, port, direct });
       const key = `${namespace}/${pod.workload}`;
       const stats = (this.counts.workloads[key] ??= { requests: 0, errors: 0 });
       stats.requests += count;

@@ -11,6 +11,8 @@ export interface RouteRule {
   backends: WeightedBackend[];
   /** A RequestMirror filter: every request this rule serves is also copied to this Service. */
   mirrorTo?: string;
+  /** Share (0–100) of the rule's requests that are copied to mirrorTo (Istio's mirrorPercentage); 100 when unset. */
+  mirrorPercent?: number;
 }
 
 export interface Routing {
@@ -48,7 +50,7 @@ export function splitTraffic(routing: Routing, options: SplitOptions): Map<strin
     const total = rule.backends.reduce((sum, b) => sum + Math.max(0, b.weight), 0);
     if (total <= 0) return;
     for (const backend of rule.backends) add(backend.service, (rps * Math.max(0, backend.weight)) / total);
-    if (rule.mirrorTo) add(rule.mirrorTo, rps);
+    if (rule.mirrorTo) add(rule.mirrorTo, rps * clamp01((rule.mirrorPercent ?? 100) / 100));
   };
   serve(abRule, matched);
   serve(plainRule, options.rate - matched);

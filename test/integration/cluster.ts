@@ -36,6 +36,9 @@ export const THIRD_PARTY_CRDS: { module: string; files: string[]; kinds?: string
     module: `sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}`,
     files: ['config/crd/standard/gateway.networking.k8s.io_httproutes.yaml', 'config/crd/standard/gateway.networking.k8s.io_gateways.yaml', 'config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml'],
   },
+  { module: 'istio.io/api@v1.31.4', files: ['kubernetes/customresourcedefinitions.gen.yaml'], kinds: ['VirtualService', 'DestinationRule'] },
+  { module: 'github.com/projectcontour/contour@v1.33.8', files: ['examples/contour/01-crds.yaml'], kinds: ['HTTPProxy'] },
+  { module: 'github.com/traefik/traefik/v3@v3.7.13', files: ['docs/content/reference/dynamic-configuration/traefik.io_traefikservices.yaml'], kinds: ['TraefikService'] },
 ];
 
 /** Pennant's CRDs from crds/, and the providers' from THIRD_PARTY_CRDS. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { controllerConfig } from '../../../src/controller/config.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { ControllerMetrics } from '../../../src/controller/metrics.js';
-import { CONTROLLER_PERMISSIONS } from '../../../src/controller/permissions.js';
+import { CONTROLLER_PERMISSIONS, GITOPS_PERMISSIONS } from '../../../src/controller/permissions.js';
 import { canaryProblems } from '../../../src/controller/rules.js';
 import { FakeDeploymentController } from '../../../src/demo/fake-deployment-controller.js';
 import { podinfoCanary, podinfoDeployment } from '../../../src/demo/manifests.js';
@@ -77,7 +77,28 @@ async function seed(kube: KubeClient): Promise<void> {
     revertOnDeletion: true,
   });
   await kube.create(canary);
+  // A second app routed by Istio, so its VirtualService and DestinationRules are written and watched.
+  await kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }, 'backend'));
+  await kube.create(podinfoCanary({ namespace: NS, name: 'backend', interval: '1s', provider: 'istio' }));
+  // One app per ingress router, so the Ingress copy, the HTTPProxy and the TraefikService are written and watched.
+  for (const provider of ['nginx', 'contour', 'traefik']) {
+    await kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }, provider));
+    const routed = podinfoCanary({ namespace: NS, name: provider, interval: '1s', provider });
+    if (provider === 'nginx') {
+      const backend = { service: { name: provider, port: { number: 9898 } } };
+      await kube.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: provider, namespace: NS }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } }] } });
+      Object.assign(routed.spec as object, { ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: provider } });
+    }
+    await kube.create(routed);
+  }
 }
+
+/** What each ingress router writes, once its Canary is initialised. */
+const INGRESS_ROUTED = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'nginx-canary' },
+  { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy', name: 'contour' },
+  { apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService', name: 'traefik' },
+];
 
 describe('the controller on an in-memory cluster', () => {
   const memory = new MemoryKube();
@@ -101,6 +122,10 @@ describe('the controller on an in-memory cluster', () => {
       rules: canaryProblems,
     });
     await controller.start();
+    await vi.waitFor(async () => expect(await memory.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: NS, name: 'backend' })).not.toBeNull(), { timeout: 20_000, interval: 100 });
+    for (const ref of INGRESS_ROUTED) {
+      await vi.waitFor(async () => expect(await memory.get({ ...ref, namespace: NS }), ref.kind).not.toBeNull(), { timeout: 20_000, interval: 100 });
+    }
     // A whole life: initialised, one revision analysed and promoted, deleted with revertOnDeletion.
     await waitForPhase(memory, NS, 'Initialized');
     await setImage(memory, NS, 'podinfo:6.0.1');
@@ -136,6 +161,8 @@ describe('the controller on an in-memory cluster', () => {
     // canaries/finalizers is checked by an admission plugin, not by a request; Event patches
     // happen only for a repeat of the same Event within 10 minutes.
     const notObservable = new Set(['pennant.dev/canaries/finalizers:update', '/events:patch']);
+    // GitSources are exercised by test/unit/gitops/rbac-exercised.test.ts.
+    for (const grant of grantsOfPermissions(GITOPS_PERMISSIONS)) notObservable.add(grant);
     const granted = [...grantsOfPermissions(CONTROLLER_PERMISSIONS)].filter((g) => !g.startsWith('/api'));
     expect(granted.filter((g) => !recording.requests.has(g) && !notObservable.has(g)).sort()).toEqual([]);
   });

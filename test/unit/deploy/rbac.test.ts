@@ -4,7 +4,7 @@ import { WATCHED } from '../../../src/controller/controller.js';
 import {
   CONTROLLER_PERMISSIONS, DISCOVERED_API_VERSIONS, discoveryPath, isResourcePermission, LEADER_ELECTION_PERMISSIONS,
 } from '../../../src/controller/permissions.js';
-import { SUPPORTED_PROVIDERS } from '../../../src/routers/index.js';
+import { routerFor, SUPPORTED_PROVIDERS } from '../../../src/routers/index.js';
 import { loadObjects, type Manifest, only } from './manifests.js';
 import { grantsOfPermissions, grantsOfRules, type PolicyRule, resourceOf } from './rbac.js';
 
@@ -16,8 +16,8 @@ const expectedRules = (): string => stringify(CONTROLLER_PERMISSIONS.map((p) => 
 const clusterRole = () => only('ClusterRole');
 const rulesOf = (role: Manifest): PolicyRule[] => (role.rules ?? []) as PolicyRule[];
 
-/** The router providers' HTTPRoute versions (run.ts watches them when served). */
-const gatewayApiVersions = SUPPORTED_PROVIDERS.filter((p) => p.startsWith('gatewayapi:')).map((p) => `gateway.networking.k8s.io/${p.split(':')[1]}`);
+/** What the routers read through informers (the controller starts them when a Canary of that provider is reconciled). */
+const routerTypes = SUPPORTED_PROVIDERS.flatMap((p) => routerFor(p, { kube: undefined as never, cache: { get: () => undefined } }).watches);
 
 describe('src/controller/permissions.ts', () => {
   it('gives every permission a reason and at least one verb, and repeats no resource', () => {
@@ -37,7 +37,7 @@ describe('src/controller/permissions.ts', () => {
 
   it('lets every informer list and watch its type', () => {
     const grants = grantsOfPermissions(CONTROLLER_PERMISSIONS);
-    const informed = [...WATCHED, ...gatewayApiVersions.map((apiVersion) => ({ apiVersion, kind: 'HTTPRoute' }))];
+    const informed = [...WATCHED, ...routerTypes];
     for (const type of informed) {
       const { group, resource } = resourceOf(type.apiVersion, type.kind);
       expect(grants, `${type.kind}`).toContain(`${group}/${resource}:list`);
@@ -46,7 +46,7 @@ describe('src/controller/permissions.ts', () => {
   });
 
   it('allows discovery of every API version the controller resolves, and only those', () => {
-    const used = new Set([...WATCHED.map((t) => t.apiVersion), ...gatewayApiVersions, 'v1' /* Events */]);
+    const used = new Set([...WATCHED, ...routerTypes].map((t) => t.apiVersion).concat('v1' /* Events */));
     expect(new Set(DISCOVERED_API_VERSIONS)).toEqual(used);
     const grants = grantsOfPermissions(CONTROLLER_PERMISSIONS);
     for (const apiVersion of used) expect(grants).toContain(`${discoveryPath(apiVersion)}:get`);

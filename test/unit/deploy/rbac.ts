@@ -43,6 +43,8 @@ function crdPlurals(): Map<string, string> {
 const BUILTIN_PLURALS: Record<string, string> = {
   Deployment: 'deployments', ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers', HTTPRoute: 'httproutes', Event: 'events',
+  Ingress: 'ingresses', HTTPProxy: 'httpproxies', TraefikService: 'traefikservices',
+  VirtualService: 'virtualservices', DestinationRule: 'destinationrules',
 };
 
 /** The RBAC group and resource of a kind, as discovery would name them. */

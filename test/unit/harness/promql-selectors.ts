@@ -45,10 +45,10 @@ export function matches(selector: Selector, series: Series): boolean {
   if (selector.name !== series.name) return false;
   return selector.matchers.every(({ label, op, value }) => {
     const actual = series.labels[label] ?? '';
-    const re = new RegExp(`^(?:${value})$`);
     if (op === '=') return actual === value;
     if (op === '!=') return actual !== value;
-    if (op === '=~') return re.test(actual);
-    return !re.test(actual);
+    // Only regex matchers are regexes: le="+Inf" is not one.
+    const re = new RegExp(`^(?:${value})$`);
+    return op === '=~' ? re.test(actual) : !re.test(actual);
   });
 }

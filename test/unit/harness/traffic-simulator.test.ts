@@ -134,7 +134,7 @@ describe('traffic simulator reading what Pennant’s routers wrote', () => {
 
   it('refuses a provider it cannot read routing for', async () => {
     await expect(
-      startTrafficSimulator({ kube: new MemoryKube(), apps: [{ namespace: NS, service: 'a', target: 'a', provider: 'nginx' }], rate: 1 }),
-    ).rejects.toThrow(/no routing reader for provider "nginx"/);
+      startTrafficSimulator({ kube: new MemoryKube(), apps: [{ namespace: NS, service: 'a', target: 'a', provider: 'skipper' }], rate: 1 }),
+    ).rejects.toThrow(/no routing reader for provider "skipper"/);
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS, type Provider } from '../../../src/api/index.js';
 import { routerFor, SUPPORTED_PROVIDERS } from '../../../src/routers/factory.js';
+import { ContourRouter } from '../../../src/routers/contour.js';
 import { GatewayApiRouter } from '../../../src/routers/gateway-api.js';
+import { IstioRouter } from '../../../src/routers/istio.js';
 import { KubernetesRouter } from '../../../src/routers/kubernetes.js';
+import { NginxRouter } from '../../../src/routers/nginx.js';
+import { TraefikRouter } from '../../../src/routers/traefik.js';
 import { RouterError } from '../../../src/routers/types.js';
 import { cluster } from '../workloads/fixtures.js';
 
@@ -14,6 +18,10 @@ describe('routerFor', () => {
     ['kubernetes', KubernetesRouter],
     ['gatewayapi:v1', GatewayApiRouter],
     ['gatewayapi:v1beta1', GatewayApiRouter],
+    ['istio', IstioRouter],
+    ['nginx', NginxRouter],
+    ['contour', ContourRouter],
+    ['traefik', TraefikRouter],
   ])('builds the %s router', (provider, kind) => {
     const router = routerFor(provider, deps);
     expect(router).toBeInstanceOf(kind);
@@ -21,13 +29,13 @@ describe('routerFor', () => {
   });
 
   it('supports exactly the providers it builds', () => {
-    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(['gatewayapi:v1', 'gatewayapi:v1beta1', 'kubernetes']);
+    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(['contour', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'kubernetes', 'nginx', 'traefik']);
   });
 
   const unsupported = PROVIDERS.filter((p) => !SUPPORTED_PROVIDERS.includes(p));
 
   it('leaves the other Flagger providers unsupported', () => {
-    expect(unsupported).toEqual(expect.arrayContaining(['istio', 'linkerd', 'nginx', 'contour', 'gloo', 'traefik', 'apisix', 'skipper', 'kuma', 'osm', 'knative']));
+    expect(unsupported).toEqual(expect.arrayContaining(['linkerd', 'gloo', 'apisix', 'skipper', 'kuma', 'osm', 'knative']));
     expect(unsupported.length + SUPPORTED_PROVIDERS.length).toBe(PROVIDERS.length);
   });
 
