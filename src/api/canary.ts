@@ -183,6 +183,7 @@ export const canaryStatus = z.object({
   gate: z.object({ type: z.enum(HOOK_TYPES), since: z.string() }).optional(),
   queuedSince: z.string().optional(),
   skippedAnalysis: z.string().optional().describe('Why the running promotion skipped the analysis'),
+  heldRevision: z.string().optional().describe('A new target revision that waits: the canary serves users since a promotion failed'),
   pendingWriteBack: z
     .object({
       outcome: z.enum(['promoted', 'rolledBack']),

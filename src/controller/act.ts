@@ -40,6 +40,7 @@ export async function changeWorld(deps: ActorDeps, t: Target, actions: Action[])
         if (action.workload !== 'canary') throw new Error('scaling the primary is left to its autoscaler');
         await t.workload.scaleCanary(t.canary, action.replicas);
         break;
+      case 'pause': await t.workload.pauseCanary(t.canary, action.paused, action.revision); break;
       case 'setRoutes': await t.router.setRoutes(t.canary, action.routes); break;
       case 'revertOnDeletion': await t.router.finalize(t.canary); break;
       case 'addFinalizer': await setFinalizer(deps.kube, t.canary, true); break;

@@ -123,7 +123,19 @@ async function finish(
   if (starts && !deps.slots.tryReserve(key)) return { requeueAfterMs: ONE_SECOND };
 
   const full = 'spec' in canary ? canary : undefined;
-  if (full && target) await changeWorld(deps, { canary: full, ...target }, worldActions(result.actions));
+  if (full && target) {
+    try {
+      await changeWorld(deps, { canary: full, ...target }, worldActions(result.actions));
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      // An object moved since it was observed (a pause refused because the target's template
+      // changed): nothing after it ran, and the decision is made again on what the cache shows next.
+      deps.metrics.conflicts.inc();
+      deps.slots.settle(key, before.phase);
+      deps.logger.debug({ canary: key, err: errorMessage(err) }, 'world changed under the decision; deciding again');
+      return { requeueAfterMs: CACHE_CATCH_UP_MS };
+    }
+  }
   const written = await writeStatus(deps, raw, before, result.status);
   if (!written) {
     deps.slots.settle(key, before.phase);

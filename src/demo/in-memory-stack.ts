@@ -36,7 +36,7 @@ export class InMemoryStack {
   readonly metrics = new ControllerMetrics();
   readonly notifier: RecordingNotifier;
   private readonly deployments = new FakeDeploymentController(this.kube);
-  private readonly prometheus = new MetricStandIn(this.kube);
+  private readonly prometheus = new MetricStandIn(this.kube, (ns, name) => this.deployments.runningTemplate(ns, name));
   controller: Controller | undefined;
 
   constructor(private readonly options: StackOptions = {}, onAlert?: (n: Notification) => void) {
@@ -72,6 +72,11 @@ export class InMemoryStack {
     });
     await this.controller.start();
     return this.controller;
+  }
+
+  /** What a Deployment's pods run (a paused one keeps its older template). */
+  runningTemplate(namespace: string, name: string): unknown {
+    return this.deployments.runningTemplate(namespace, name);
   }
 
   async stop(): Promise<void> {

@@ -37,6 +37,8 @@ export interface CanaryOptions {
   maxWeight?: number;
   iterations?: number;
   webhooks?: Record<string, unknown>[];
+  /** Default 60. */
+  progressDeadlineSeconds?: number;
   gatewayRefs?: { name: string; namespace?: string }[];
 }
 
@@ -51,7 +53,7 @@ export function podinfoCanary(o: CanaryOptions): KubeObject {
     spec: {
       ...(o.provider ? { provider: o.provider } : {}),
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      progressDeadlineSeconds: 60,
+      progressDeadlineSeconds: o.progressDeadlineSeconds ?? 60,
       service: { port: 9898, targetPort: 'http', ...(o.gatewayRefs ? { gatewayRefs: o.gatewayRefs } : {}) },
       analysis: {
         interval: o.interval,

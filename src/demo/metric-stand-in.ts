@@ -14,7 +14,11 @@ export class MetricStandIn {
   private server: Server | undefined;
   readonly queries: string[] = [];
 
-  constructor(private readonly kube: KubeClient) {}
+  constructor(
+    private readonly kube: KubeClient,
+    /** What a Deployment's pods run: a paused one keeps its older template. */
+    private readonly runningTemplate: (namespace: string, name: string) => { metadata?: { annotations?: Record<string, string> } } | undefined = () => undefined,
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -49,7 +53,8 @@ export class MetricStandIn {
     const d = await this.kube.get({ ...DEPLOYMENT, namespace, name: target });
     const spec = d?.spec as { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } } | undefined;
     if (!spec || (spec.replicas ?? 1) === 0) return null;
-    const behaviour = behaviourOf(spec.template?.metadata?.annotations);
+    const runs = this.runningTemplate(namespace, target) ?? spec.template;
+    const behaviour = behaviourOf(runs?.metadata?.annotations);
     return query.includes('histogram_quantile') ? behaviour.latencyMs : 100 * (1 - behaviour.errorRate);
   }
 }

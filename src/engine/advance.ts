@@ -5,6 +5,7 @@ import { idle, waiting } from './phases/idle.js';
 import { initializing } from './phases/initializing.js';
 import { finalising, promoting } from './phases/promoting.js';
 import { terminating } from './phases/terminating.js';
+import { holdServingPods } from './serving-pods.js';
 import { resolveSettings } from './settings.js';
 import { settleWriteBack, writeBackDueInMs } from './write-back.js';
 import { canaryId, getCondition, READY, setCondition } from './status.js';
@@ -31,6 +32,7 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   const outcome = decide(ctx);
   if (outcome.kind === 'evaluate') return outcome;
   if (routingInPlace(ctx)) ctx.actions.unshift({ kind: 'ensureRouting' });
+  if (!ctx.canary.spec.suspend) holdServingPods(ctx);
   return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: soonest(outcome.requeueAfterMs, writeBackDueInMs(ctx.status, now)) };
 }
 

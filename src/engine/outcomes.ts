@@ -1,6 +1,6 @@
 import type { CanaryStatus } from '../api/index.js';
-import { type Ctx, done, event, id, notify, type Outcome, READINESS_POLL_MS, targetRevisionKey } from './context.js';
-import { withPhase } from './status.js';
+import { type Ctx, done, event, id, notify, type Outcome, READINESS_POLL_MS } from './context.js';
+import { revisionKey, withPhase } from './status.js';
 import type { Routes } from './types.js';
 
 export const ALL_TO_PRIMARY: Routes = { primary: 100, canary: 0, mirror: false };
@@ -75,7 +75,9 @@ export function startPromotion(ctx: Ctx): Outcome {
 export function completePromotion(ctx: Ctx): Outcome {
   const skipped = ctx.status.skippedAnalysis;
   const message = skipped ? `Promotion completed without analysis (${skipped})!` : 'Promotion completed!';
-  const key = targetRevisionKey(ctx);
+  // What was analysed and promoted, not what the target holds now: a template pushed while the
+  // canary was held (serving-pods.ts) is not promoted by this promotion.
+  const key = revisionKey(ctx.status.lastAppliedSpec ?? '', ctx.status.trackedConfigs);
   const history = [key, ...(ctx.status.promotedRevisions ?? []).filter((r) => r !== key)];
   scaleCanary(ctx, 0);
   ctx.status = withPhase(

@@ -14,6 +14,10 @@ export interface WorkloadObservation {
   /** spec.replicas */
   replicas: number;
   readiness: Readiness;
+  /** spec.paused: its pods do not change when its template does. */
+  paused?: boolean;
+  /** Pennant paused it (it serves users as the canary); a pause of the user's own is left alone. */
+  pausedByPennant?: boolean;
 }
 
 export interface Routes {
@@ -101,6 +105,11 @@ export type Action =
   | { kind: 'ensureRouting' }
   | { kind: 'promote' }
   | { kind: 'scale'; workload: 'canary' | 'primary'; replicas: number }
+  /**
+   * Freezes the canary's pods while users are served by them, so a new template cannot reach users
+   * unanalysed. `revision` is the template the decision was made on: pausing fails if it changed since.
+   */
+  | { kind: 'pause'; workload: 'canary'; paused: boolean; revision?: string }
   | { kind: 'setRoutes'; routes: Routes }
   | { kind: 'runHooks'; type: 'post-rollout'; phase: 'Succeeded' | 'Failed' }
   | { kind: 'notify'; severity: Severity; message: string; fields: Record<string, string>; hook?: string }

@@ -7,50 +7,81 @@ import { isMap } from './yaml-values.js';
 export interface ApplyPlan {
   /** In apply order: Namespaces and CRDs first, then the rest in the order Git lists them. */
   objects: KubeObject[];
-  /** Deployments whose `spec.replicas` was left out, as `namespace/name`. */
-  replicasDropped: string[];
+  /** Fields left out because Pennant owns them, as `namespace/name spec.field`. */
+  ownedFieldsDropped: string[];
 }
 
-/** What the cluster says about Canaries and Deployments, for the replicas rule. */
+/** What a Canary names: its target Deployment and its apex Service. */
+export interface CanaryNames {
+  target?: string;
+  service: string;
+}
+
+/** What the cluster says about Canaries and the objects they manage, for the owned-fields rule. */
 export interface ClusterFacts {
-  /** Names of the Deployments Canaries target, per namespace (from the cluster). */
-  canaryTargets(namespace: string): string[];
-  deploymentExists(namespace: string, name: string): boolean;
+  canaries(namespace: string): CanaryNames[];
+  exists(kind: 'Deployment' | 'Service', namespace: string, name: string): boolean;
 }
 
 /**
- * Orders the objects and drops `spec.replicas` from every Deployment that a Canary targets (a
- * Canary in the cluster or in this commit) once the Deployment exists. Pennant owns a target's
- * replicas: it scales the target to zero after each rollout and up for the next analysis. Applying
- * Git's replicas again would scale a rolled-back canary back up and give it traffic-free pods (or,
- * during an analysis, fight the analysis). On creation Git's replicas stay: they size the primary.
+ * Once a Canary manages an object, some of its fields are Pennant's and a sync must not undo them:
+ * the target's `spec.replicas` (scaled to zero after each rollout, up for the next analysis) and
+ * `spec.paused` (held while users are served by the canary), and the apex Service's `spec.selector`
+ * and `spec.ports` (pointed at the primary, or the canary during a switch). Applying Git's values
+ * again would send traffic to a target scaled to zero, or scale a rolled-back canary back up.
+ * When the object is first created, Git's values are applied: they size the primary.
  */
+const OWNED_FIELDS: Record<'Deployment' | 'Service', readonly string[]> = {
+  Deployment: ['replicas', 'paused'],
+  Service: ['selector', 'ports'],
+};
+
+/** Orders the objects and leaves out the fields Pennant owns (a Canary in the cluster or in this commit). */
 export function planApply(manifests: readonly Manifest[], cluster: ClusterFacts): ApplyPlan {
-  const targets = new Set<string>();
-  for (const m of manifests) {
-    const target = canaryTargetOf(m.object);
-    if (target) targets.add(`${m.object.metadata.namespace ?? ''}/${target}`);
-  }
-  const isTarget = (ns: string, name: string): boolean => targets.has(`${ns}/${name}`) || cluster.canaryTargets(ns).includes(name);
-  const replicasDropped: string[] = [];
+  const managed = managedNames(manifests, cluster);
+  const ownedFieldsDropped: string[] = [];
   const objects = manifests.map(({ object }) => {
+    const kind = managedKind(object);
     const ns = object.metadata.namespace ?? '';
     const name = object.metadata.name ?? '';
-    if (object.kind !== 'Deployment' || !object.apiVersion.startsWith('apps/') || !isTarget(ns, name)) return object;
-    if (!cluster.deploymentExists(ns, name) || !isMap(object.spec) || !('replicas' in object.spec)) return object;
-    const { replicas: _owned, ...spec } = object.spec;
-    replicasDropped.push(`${ns}/${name}`);
+    if (!kind || !managed(kind, ns, name) || !cluster.exists(kind, ns, name) || !isMap(object.spec)) return object;
+    const spec = { ...object.spec };
+    for (const field of OWNED_FIELDS[kind]) {
+      if (!(field in spec)) continue;
+      delete spec[field];
+      ownedFieldsDropped.push(`${ns}/${name} spec.${field}`);
+    }
     return { ...object, spec };
   });
   const first = objects.filter((o) => isFoundation(o.kind));
   const rest = objects.filter((o) => !isFoundation(o.kind));
-  return { objects: [...first, ...rest], replicasDropped };
+  return { objects: [...first, ...rest], ownedFieldsDropped };
 }
 
-function canaryTargetOf(object: KubeObject): string | undefined {
-  if (object.kind !== 'Canary') return undefined;
-  const targetRef = isMap(object.spec) ? object.spec.targetRef : undefined;
-  return isMap(targetRef) && targetRef.kind === 'Deployment' && typeof targetRef.name === 'string' ? targetRef.name : undefined;
+function managedKind(object: KubeObject): 'Deployment' | 'Service' | undefined {
+  if (object.kind === 'Deployment' && object.apiVersion.startsWith('apps/')) return 'Deployment';
+  if (object.kind === 'Service' && object.apiVersion === 'v1') return 'Service';
+  return undefined;
+}
+
+function managedNames(manifests: readonly Manifest[], cluster: ClusterFacts): (kind: 'Deployment' | 'Service', ns: string, name: string) => boolean {
+  const inCommit = new Map<string, CanaryNames[]>();
+  for (const m of manifests) {
+    const names = canaryNamesOf(m.object);
+    const ns = m.object.metadata.namespace ?? '';
+    if (names) inCommit.set(ns, [...(inCommit.get(ns) ?? []), names]);
+  }
+  return (kind, ns, name) => [...(inCommit.get(ns) ?? []), ...cluster.canaries(ns)]
+    .some((c) => (kind === 'Deployment' ? c.target === name : c.service === name));
+}
+
+/** The target and apex Service a Canary object names (Deployment targets only: those Pennant scales). */
+export function canaryNamesOf(object: KubeObject): CanaryNames | undefined {
+  if (object.kind !== 'Canary' || !isMap(object.spec)) return undefined;
+  const { targetRef, service } = object.spec;
+  if (!isMap(targetRef) || typeof targetRef.name !== 'string') return undefined;
+  const serviceName = isMap(service) && typeof service.name === 'string' ? service.name : targetRef.name;
+  return { ...(targetRef.kind === 'Deployment' ? { target: targetRef.name } : {}), service: serviceName };
 }
 
 /** The inventory entry of an applied object. */

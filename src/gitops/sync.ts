@@ -6,11 +6,11 @@ import { credentialsFromSecret, type GitCredentials, NO_CREDENTIALS } from './cr
 import { errorMessage } from './errors.js';
 import type { GitClient, GitRef } from './git.js';
 import { type Manifest, parseManifests } from './manifests.js';
-import { type ClusterFacts, nextInventory, planApply, pruneSet } from './plan.js';
+import { canaryNamesOf, type ClusterFacts, nextInventory, planApply, pruneSet } from './plan.js';
 import { describeObject } from './scope.js';
 import { collectSourceFiles, type SourceProblem } from './source-files.js';
 import type { SyncEvent, SyncResult } from './status.js';
-import { CANARY, type ClientFor, DEPLOYMENT, type Identity, secretData, type SharedCache } from './types.js';
+import { CANARY, type ClientFor, DEPLOYMENT, type Identity, secretData, SERVICE, type SharedCache } from './types.js';
 
 export interface SyncDeps {
   git: GitClient;
@@ -69,7 +69,7 @@ async function applyRevision(deps: SyncDeps, source: GitSource, identity: Identi
       return { ...base, reason: pruned.failure.reason, message: `${revision}: prune: ${pruned.failure.message}`, inventory, events };
     }
   }
-  const dropped = plan.replicasDropped.length ? `; spec.replicas left to Pennant for ${plan.replicasDropped.join(', ')}` : '';
+  const dropped = plan.ownedFieldsDropped.length ? `; left to Pennant: ${plan.ownedFieldsDropped.join(', ')}` : '';
   const message = `applied ${revision}: ${applied.applied.length} object${applied.applied.length === 1 ? '' : 's'}${dropped}`;
   if (source.status?.lastAppliedRevision !== revision) events.push({ type: 'Normal', reason: 'Synced', message });
   return { ...base, appliedRevision: revision, reason: 'Succeeded', message, inventory, events };
@@ -122,10 +122,10 @@ export function describeProblems(problems: readonly SourceProblem[]): string {
 
 function clusterFacts(cache: Pick<SharedCache, 'get' | 'list'>): ClusterFacts {
   return {
-    canaryTargets: (namespace) => cache.list(CANARY, namespace).flatMap((c) => {
-      const ref = (c.spec as { targetRef?: { kind?: string; name?: string } } | undefined)?.targetRef;
-      return ref?.kind === 'Deployment' && ref.name ? [ref.name] : [];
+    canaries: (namespace) => cache.list(CANARY, namespace).flatMap((c) => {
+      const names = canaryNamesOf(c);
+      return names ? [names] : [];
     }),
-    deploymentExists: (namespace, name) => cache.get(DEPLOYMENT, namespace, name) !== undefined,
+    exists: (kind, namespace, name) => cache.get(kind === 'Deployment' ? DEPLOYMENT : SERVICE, namespace, name) !== undefined,
   };
 }

@@ -5,6 +5,7 @@ export const CANARY: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: '
 export const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
 export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
 export const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
+export const SERVICE: ResourceType = { apiVersion: 'v1', kind: 'Service' };
 
 /** Informer caches (the controller's ClusterCache fits): reads never reach the API server. */
 export interface SharedCache {

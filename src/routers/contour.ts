@@ -2,9 +2,10 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
+import { applyServices, releaseApex } from './apex.js';
 import { applyIfChanged } from './apply.js';
 import { abConditions, type Condition, isMatchRoute, pathConditions } from './contour-conditions.js';
-import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
+import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 export const HTTPPROXY: ResourceType = { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy' };
@@ -28,11 +29,7 @@ export class ContourRouter implements Router {
   async reconcile(canary: Canary): Promise<void> {
     // A/B testing that Contour cannot express fails now, not at the first analysis step.
     if ((canary.spec.analysis.iterations ?? 0) > 0 && canary.spec.analysis.match?.length) abConditions(canary.spec.analysis.match);
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
+    await applyServices(this.deps, canary, 'primary');
     await applyIfChanged(this.deps, buildHttpProxy(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }));
   }
 
@@ -60,8 +57,7 @@ export class ContourRouter implements Router {
 
   /** revertOnDeletion: every request through the HTTPProxy to the apex Service, which selects the target's pods; both outlive the Canary. */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    await releaseApex(this.deps, canary);
     const proxy = buildHttpProxy(canary, { primary: 100, canary: 0, mirror: false });
     const spec = proxy.spec as { routes: (ProxyRoute & { services: ProxyService[] })[] };
     const apex = serviceName(canary);

@@ -2,8 +2,9 @@ import type { Canary, StringMatch } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
+import { applyServices, releaseApex } from './apex.js';
 import { applyIfChanged } from './apply.js';
-import { buildService, DEPLOYMENT, released, SERVICE, namespaceOf, readTarget, selectors, serviceName } from './services.js';
+import { DEPLOYMENT, released, SERVICE, namespaceOf, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 const ANNOTATION_ORIGINAL = 'pennant.dev/managed';
@@ -27,11 +28,7 @@ export class GatewayApiRouter implements Router {
   }
 
   async reconcile(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
+    await applyServices(this.deps, canary, 'primary');
     await this.apply(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false });
   }
 
@@ -56,8 +53,7 @@ export class GatewayApiRouter implements Router {
 
   /** revertOnDeletion: all traffic to the target's own pods, through the HTTPRoute and the apex Service. */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    await releaseApex(this.deps, canary);
     // Every request, not only the A/B ones, through the apex Service: the -primary and -canary
     // Services go with the Canary, the route and the apex stay.
     await applyIfChanged(this.deps, released(this.handBack(canary)));

@@ -3,12 +3,13 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
+import { applyServices, releaseApex } from './apex.js';
 import { applyIfChanged } from './apply.js';
 import { sessionAffinity, STICKY_ROUTE_NAMES } from './istio-affinity.js';
 import {
   abCondition, canaryHost, destination, destinations, type HttpRoute, mergeMatches, mirrorOf, primaryHost, routeOptions, serviceMatches,
 } from './istio-routes.js';
-import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
+import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 export const VIRTUAL_SERVICE: ResourceType = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService' };
@@ -46,11 +47,7 @@ export class IstioRouter implements Router {
 
   async reconcile(canary: Canary): Promise<void> {
     checkSpec(canary);
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
+    await applyServices(this.deps, canary, 'primary');
     await applyIfChanged(this.deps, destinationRule(canary, primaryHost(serviceName(canary))));
     await applyIfChanged(this.deps, destinationRule(canary, canaryHost(serviceName(canary))));
     await applyIfChanged(this.deps, this.build(canary, this.getRoutes(canary) ?? ALL_TO_PRIMARY));
@@ -84,8 +81,7 @@ export class IstioRouter implements Router {
    * and the -primary/-canary Services go with the Canary.
    */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    await releaseApex(this.deps, canary);
     const svc = serviceName(canary);
     const handBack: HttpRoute = { ...serviceMatchField(canary), ...routeOptions(canary), route: [destination(canary, svc, 100)] };
     await applyIfChanged(this.deps, released(this.virtualService(canary, [handBack])));

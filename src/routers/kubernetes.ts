@@ -1,8 +1,8 @@
 import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import { deepEqual } from '../kube/json.js';
-import { applyIfChanged } from './apply.js';
-import { buildService, DEPLOYMENT, released, namespaceOf, readTarget, SERVICE, selectors, serviceName } from './services.js';
+import { applyServices, managesApex, releaseApex } from './apex.js';
+import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 /**
@@ -18,39 +18,33 @@ export class KubernetesRouter implements Router {
 
   async reconcile(canary: Canary): Promise<void> {
     const routes = this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false };
-    await this.applyServices(canary, routes);
+    await applyServices(this.deps, canary, routes.canary === 100 ? 'canary' : 'primary');
   }
 
   async setRoutes(canary: Canary, routes: Routes): Promise<void> {
     if (routes.primary !== 100 && routes.canary !== 100) {
       throw new RouterError(`kubernetes: Services cannot split traffic ${routes.primary}/${routes.canary}; only all to the primary or all to the canary`);
     }
-    await this.applyServices(canary, routes);
+    await applyServices(this.deps, canary, routes.canary === 100 ? 'canary' : 'primary');
   }
 
+  /**
+   * Read from the apex Service's selector, once Pennant manages it: a user's Service that still
+   * selects the target's pods is not a route to the canary, it is what initialisation takes over.
+   */
   getRoutes(canary: Canary): Routes | null {
-    const selectorOf = (name: string) =>
-      (this.deps.cache.get(SERVICE, namespaceOf(canary), name)?.spec as { selector?: Record<string, string> } | undefined)?.selector;
-    const selector = selectorOf(serviceName(canary));
-    if (!selector) return null;
+    const serviceOf = (name: string) => this.deps.cache.get(SERVICE, namespaceOf(canary), name);
+    const apex = serviceOf(serviceName(canary));
+    const selector = (apex?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    if (!selector || !managesApex(canary, apex)) return null;
     // Compared with the -canary Service, so a target whose own label value ends in "-primary" is read right.
-    const canarySelector = selectorOf(`${serviceName(canary)}-canary`);
+    const canarySelector = (serviceOf(`${serviceName(canary)}-canary`)?.spec as { selector?: Record<string, string> } | undefined)?.selector;
     const toCanary = canarySelector ? deepEqual(selector, canarySelector) : !Object.values(selector).some((v) => v.endsWith('-primary'));
     return toCanary ? { primary: 0, canary: 100, mirror: false } : { primary: 100, canary: 0, mirror: false };
   }
 
   /** The apex goes back to selecting the target's pods, as before Pennant. */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
-  }
-
-  private async applyServices(canary: Canary, routes: Routes): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    const apexSelects = routes.canary === 100 ? sel.canary : sel.primary;
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, apexSelects, target));
+    await releaseApex(this.deps, canary);
   }
 }

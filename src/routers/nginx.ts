@@ -2,9 +2,10 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
+import { applyServices, releaseApex } from './apex.js';
 import { applyIfChanged } from './apply.js';
 import { isCanaryAnnotation, nginxMatch, routeAnnotations, routesOf } from './nginx-annotations.js';
-import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
+import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 export const INGRESS: ResourceType = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' };
@@ -35,11 +36,7 @@ export class NginxRouter implements Router {
     const ingress = this.userIngress(canary);
     // A/B testing that ingress-nginx cannot express fails now, not at the first analysis step.
     if ((canary.spec.analysis.iterations ?? 0) > 0 && canary.spec.analysis.match?.length) nginxMatch(canary.spec.analysis.match);
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
+    await applyServices(this.deps, canary, 'primary');
     await applyIfChanged(this.deps, canaryIngress(canary, ingress, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }));
   }
 
@@ -60,8 +57,7 @@ export class NginxRouter implements Router {
    * again and outlives the Canary; the canary Ingress, weight 0 until the garbage collector takes it.
    */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    await releaseApex(this.deps, canary);
     const name = ingressName(canary);
     const ingress = name ? this.deps.cache.get(INGRESS, namespaceOf(canary), name) : undefined;
     if (ingress) await applyIfChanged(this.deps, canaryIngress(canary, ingress, { primary: 100, canary: 0, mirror: false }));

@@ -67,7 +67,7 @@ export function buildService(canary: Canary, role: Role, sel: Selectors, selectV
   };
 }
 
-function servicePorts(canary: Canary, target: Deployment): Record<string, unknown>[] {
+export function servicePorts(canary: Canary, target: Deployment): Record<string, unknown>[] {
   const service = canary.spec.service;
   if (!service) return [];
   const main = {

@@ -2,8 +2,9 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
+import { applyServices, releaseApex } from './apex.js';
 import { applyIfChanged } from './apply.js';
-import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
+import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 export const TRAEFIK_SERVICE: ResourceType = { apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService' };
@@ -25,11 +26,7 @@ export class TraefikRouter implements Router {
   constructor(private readonly deps: RouterDeps) {}
 
   async reconcile(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    const target = readTarget(canary, this.deps.cache);
-    await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
+    await applyServices(this.deps, canary, 'primary');
     await applyIfChanged(this.deps, buildTraefikService(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }));
   }
 
@@ -55,8 +52,7 @@ export class TraefikRouter implements Router {
 
   /** revertOnDeletion: the TraefikService sends everything to the apex Service, which selects the target's pods; both outlive the Canary. */
   async finalize(canary: Canary): Promise<void> {
-    const sel = selectors(canary, this.deps.cache);
-    await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
+    await releaseApex(this.deps, canary);
     const handBack = buildTraefikService(canary, { primary: 100, canary: 0, mirror: false });
     const services: WeightedService[] = [{ name: serviceName(canary), port: port(canary), weight: 100 }];
     await applyIfChanged(this.deps, released({ ...handBack, spec: { weighted: { services } } }));

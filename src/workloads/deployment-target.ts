@@ -1,11 +1,12 @@
 import type { Canary } from '../api/index.js';
 import type { WorkloadObservation } from '../engine/types.js';
+import { KubeError } from '../kube/errors.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import {
   type ConfigRef, configChecksum, configRefs, isTrackedSecret, isTrackingDisabled, primaryConfigName,
 } from './configs.js';
 import { configMap, type ConfigMap, type Deployment, deployment, horizontalPodAutoscaler, secret, type Secret } from './k8s-types.js';
-import { buildPrimary, buildPrimaryAutoscaler, ownerReference, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
+import { buildPrimary, buildPrimaryAutoscaler, ownerReference, PAUSED_ANNOTATION, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
 import { deploymentReadiness } from './readiness.js';
 import { hashPodTemplate, shortHash } from './revision.js';
 import { type ObjectReader, type Workload, WorkloadError, type WorkloadView } from './types.js';
@@ -39,6 +40,8 @@ export class DeploymentWorkload implements Workload {
         trackedConfigs: Object.fromEntries(configs.map((c) => [`${c.ref.kind}/${c.ref.name}`, c.checksum])),
         replicas: target.spec.replicas ?? 1,
         readiness: deploymentReadiness(target, analysis.canaryReadyThreshold ?? 100),
+        paused: target.spec.paused ?? false,
+        pausedByPennant: target.metadata.annotations?.[PAUSED_ANNOTATION] !== undefined,
       },
       primary: primary
         ? {
@@ -63,6 +66,24 @@ export class DeploymentWorkload implements Workload {
   async scaleCanary(canary: Canary, replicas: number): Promise<void> {
     // A merge patch, not an apply: replicas stay owned by whoever declared them (Git), we only move them.
     await this.kube.patch({ ...DEPLOYMENT, namespace: namespaceOf(canary), name: canary.spec.targetRef.name }, { spec: { replicas } });
+  }
+
+  /**
+   * Pausing carries the resourceVersion the template was read at: if the template changed since the
+   * decision (revision), or the Deployment since the cache read, it is a Conflict and nothing moves.
+   */
+  async pauseCanary(canary: Canary, paused: boolean, revision?: string): Promise<void> {
+    const ns = namespaceOf(canary);
+    const name = canary.spec.targetRef.name;
+    const target = this.readDeployment(ns, name);
+    if (!target) throw new WorkloadError(`Deployment ${ns}/${name} not found`);
+    if (paused && revision !== undefined && hashPodTemplate(target.spec.template) !== revision) {
+      throw new KubeError('Conflict', `Deployment ${ns}/${name}: its pod template changed since the decision to route users to it`, 409);
+    }
+    const metadata = paused
+      ? { resourceVersion: target.metadata.resourceVersion, annotations: { [PAUSED_ANNOTATION]: 'true' } }
+      : { annotations: { [PAUSED_ANNOTATION]: null } };
+    await this.kube.patch({ ...DEPLOYMENT, namespace: ns, name }, { metadata, spec: { paused: paused ? true : null } });
   }
 
   private async applyPrimary(canary: Canary): Promise<void> {

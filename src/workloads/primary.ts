@@ -7,6 +7,8 @@ import { WorkloadError } from './types.js';
 /** Flagger's default -selector-labels: the first one the target's selector uses is rewritten. */
 export const SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
 export const REVISION_ANNOTATION = 'pennant.dev/revision';
+/** On the target while Pennant keeps it paused (it serves users as the canary). */
+export const PAUSED_ANNOTATION = 'pennant.dev/paused';
 export const CONFIGS_ANNOTATION = 'pennant.dev/configs-checksum';
 
 export const primaryName = (target: string): string => `${target}-primary`;

@@ -14,6 +14,8 @@ export function deploymentReadiness(d: Deployment, thresholdPercent = 100): Read
     return { ready: false, message: `progress deadline exceeded: ${progressing.message ?? ''}`.trim(), deadlineExceeded: true };
   }
   const desired = d.spec.replicas ?? 1;
+  // Paused (Pennant holds the pods that serve users): its pods are what runs, whatever the template says.
+  if (d.spec.paused) return pausedReadiness(status, desired, thresholdPercent);
   const updated = status.updatedReplicas ?? 0;
   const available = status.availableReplicas ?? 0;
   if (updated < desired) return waiting(`${updated} of ${desired} replicas updated`);
@@ -21,6 +23,12 @@ export function deploymentReadiness(d: Deployment, thresholdPercent = 100): Read
   const needed = Math.ceil((updated * thresholdPercent) / 100);
   if (available < needed) return waiting(`${available} of ${updated} updated replicas available`);
   return { ready: true };
+}
+
+function pausedReadiness(status: NonNullable<Deployment['status']>, desired: number, thresholdPercent: number): Readiness {
+  const available = status.availableReplicas ?? 0;
+  const needed = Math.ceil((desired * thresholdPercent) / 100);
+  return available >= needed ? { ready: true } : waiting(`${available} of ${desired} replicas available (paused)`);
 }
 
 const waiting = (message: string): Readiness => ({ ready: false, message, deadlineExceeded: false });

@@ -21,6 +21,8 @@ export interface Workload {
   /** Copies the target's template (and configs) to the primary. */
   promote(canary: Canary): Promise<void>;
   scaleCanary(canary: Canary, replicas: number): Promise<void>;
+  /** Pauses (or resumes) the target's rollouts; pausing fails with a Conflict if `revision` is no longer its template. */
+  pauseCanary(canary: Canary, paused: boolean, revision?: string): Promise<void>;
   /** The resource types observe() reads, so the controller can run informers for them. */
   readonly watches: ResourceType[];
 }

@@ -8,7 +8,9 @@ export const CANARY = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
 export const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 export const HTTPROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
 
-type Status = { phase?: string; canaryWeight?: number; failedChecks?: number; conditions?: { type: string; status: string; message?: string }[] };
+import type { CanaryStatus } from '../../src/api/index.js';
+
+type Status = CanaryStatus;
 
 export async function canaryStatus(kube: KubeClient, namespace: string, name = 'podinfo'): Promise<Status> {
   const obj = await kube.get({ ...CANARY, namespace, name });

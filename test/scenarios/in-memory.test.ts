@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryStack } from '../../src/demo/in-memory-stack.js';
 import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { ERROR_RATE_ANNOTATION } from '../../src/demo/traffic-annotations.js';
+import { UNREADY_IMAGE_ANNOTATION } from '../../src/demo/fake-deployment-controller.js';
 import { canaryStatus, deploymentOf, HTTPROUTE, recordWeights, setImage, startGate, waitForPhase } from './helpers.js';
 
 const NS = 'test';
@@ -147,6 +148,39 @@ describe('scenarios on the in-memory stack', () => {
     const apex = await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'podinfo' });
     expect((apex?.spec as { selector: Record<string, string> }).selector).toEqual({ app: 'podinfo-primary' });
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+  }, 40_000);
+
+  it('a failed promotion holds the pods serving everyone; a new revision waits and is analysed once the primary is ready', async () => {
+    await initialise({ maxWeight: 20, progressDeadlineSeconds: 2 });
+    const primaryRef = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' };
+    const targetRef = { ...primaryRef, name: 'podinfo' };
+    await stack.kube.patch(primaryRef, { metadata: { annotations: { [UNREADY_IMAGE_ANNOTATION]: 'podinfo:6.0.1' } } }); // no room for the new primary pods
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    const failed = await waitForPhase(stack.kube, NS, 'Failed');
+    expect(failed.canaryWeight).toBe(100);
+    expect(((await stack.kube.get(targetRef))?.spec as { paused?: boolean }).paused).toBe(true);
+
+    // A bad revision pushed now must not reach the pods that serve every user.
+    await setImage(stack.kube, NS, 'podinfo:6.0.2', { [ERROR_RATE_ANNOTATION]: '0.5' });
+    await waitFor(async () => expect((await canaryStatus(stack.kube, NS)).heldRevision).toBeDefined());
+    const serving = stack.runningTemplate(NS, 'podinfo') as { spec: { containers: { image: string }[] } };
+    expect(serving.spec.containers[0]?.image).toBe('podinfo:6.0.1');
+    expect((await canaryStatus(stack.kube, NS)).phase).toBe('Failed');
+
+    // Room for the primary: the promotion of the analysed 6.0.1 completes, then 6.0.2 is analysed (and fails).
+    await stack.kube.patch(primaryRef, { metadata: { annotations: { [UNREADY_IMAGE_ANNOTATION]: null } } });
+    const reasons = async () => (await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: NS })).map((e) => (e as { reason?: string }).reason);
+    await waitFor(async () => expect(await reasons()).toContain('RolledBack'));
+    const story = await reasons();
+    const after = story.slice(story.indexOf('PromotionFailed'));
+    // (Events with the same reason and message are one Event with a count: NewRevision is listed once, earlier.)
+    expect(after.filter((r) => ['RevisionHeld', 'PromotionResumed', 'Promoted', 'RolledBack'].includes(r ?? ''))).toEqual(['RevisionHeld', 'PromotionResumed', 'Promoted', 'RolledBack']);
+    const end = await waitForPhase(stack.kube, NS, 'Failed');
+    expect(end.checks?.find((c) => c.name === 'request-success-rate')).toMatchObject({ verdict: 'fail', value: 50 });
+    expect(end.promotedRevisions?.[0]).toBe(end.lastPromotedSpec);
+    expect(end.lastAppliedSpec).not.toBe(end.lastPromotedSpec);
+    expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+    expect(((await stack.kube.get(targetRef))?.spec as { paused?: boolean }).paused).toBeUndefined();
   }, 40_000);
 
   it('a controller restarted mid-analysis carries on from the status to the same outcome', async () => {

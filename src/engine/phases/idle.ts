@@ -3,7 +3,7 @@ import {
   type Ctx, done, elapsedMs, event, hookResults, id, metadataFields, need, notify, type Outcome,
   targetIsPromoted, targetRevisionKey,
 } from '../context.js';
-import { freshRun, promoteWithoutAnalysis, rollback, scaleCanary } from '../outcomes.js';
+import { ALL_TO_PRIMARY, freshRun, promoteWithoutAnalysis, rollback, routeTo, scaleCanary } from '../outcomes.js';
 import { describeRouting, gateDeadlineMs } from '../settings.js';
 import { sameConfigs, withPhase } from '../status.js';
 import { closeGate, openGate } from './gates.js';
@@ -19,6 +19,7 @@ const targetChanged = (ctx: Ctx): boolean =>
 /** Initialized, Succeeded, Failed: nothing runs until the target's revision changes. */
 export function idle(ctx: Ctx): Outcome {
   if (ctx.status.phase === 'Failed' && (ctx.status.canaryWeight ?? 0) > 0) return afterFailedPromotion(ctx);
+  keepTrafficOnPrimary(ctx);
   if (!targetChanged(ctx)) return done(null);
   if (targetIsPromoted(ctx)) return acceptPromotedRevision(ctx);
   return startRollout(ctx);
@@ -30,14 +31,40 @@ export function idle(ctx: Ctx): Outcome {
  */
 function afterFailedPromotion(ctx: Ctx): Outcome {
   const { primary } = ctx.obs;
-  if (primary.revision !== ctx.status.lastAppliedSpec || !primary.readiness.ready) return done(null);
-  ctx.status = withPhase(ctx.status, 'Promoting', ctx.now, 'the primary is ready, resuming the promotion');
+  if (primary.revision !== ctx.status.lastAppliedSpec || !primary.readiness.ready) return holdNewRevision(ctx);
+  const { heldRevision: _held, ...rest } = ctx.status;
+  ctx.status = withPhase(rest, 'Promoting', ctx.now, 'the primary is ready, resuming the promotion');
   event(ctx, 'Normal', 'PromotionResumed', `${id(ctx)}: the primary is ready, resuming the promotion`);
   return promoting(ctx);
 }
 
+/**
+ * The canary's pods serve every user while the primary cannot: they stay as they are (the target is
+ * paused, serving-pods.ts), and a new revision waits to be analysed until a primary is ready.
+ */
+function holdNewRevision(ctx: Ctx): Outcome {
+  const { revision } = ctx.obs.target;
+  if (revision === undefined || revision === ctx.status.lastAppliedSpec || revision === ctx.status.heldRevision) return done(null);
+  ctx.status = { ...ctx.status, heldRevision: revision };
+  event(ctx, 'Warning', 'RevisionHeld', `${id(ctx)}: a new revision of ${ctx.canary.spec.targetRef.name} waits: its pods serve all traffic since the promotion failed, and it is analysed once ${ctx.canary.spec.targetRef.name}-primary is ready`);
+  return done(null);
+}
+
+/**
+ * At rest every request goes to the primary. Routes that say otherwise were changed by someone else
+ * (a Service selector reset by hand or by a GitOps tool): with the canary scaled to zero that traffic
+ * would be lost, so it is put back.
+ */
+function keepTrafficOnPrimary(ctx: Ctx): void {
+  const { routes } = ctx.obs;
+  if (!routes || (routes.canary === 0 && routes.primary === 100)) return;
+  routeTo(ctx, ALL_TO_PRIMARY);
+  event(ctx, 'Warning', 'RoutesRepaired', `${id(ctx)}: routing sent ${routes.canary}% to the canary, which is not being analysed; all traffic back to the primary`);
+}
+
 /** Waiting: for confirm-rollout, or for a free analysis slot. */
 export function waiting(ctx: Ctx): Outcome {
+  keepTrafficOnPrimary(ctx);
   if (targetIsPromoted(ctx)) return acceptPromotedRevision(ctx, restingPhase(ctx));
   return startRollout(ctx);
 }

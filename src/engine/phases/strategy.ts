@@ -20,13 +20,9 @@ export function step(ctx: Ctx): Outcome {
 function canaryStep(ctx: Ctx): Outcome {
   const weight = ctx.status.canaryWeight ?? 0;
   const { settings } = ctx;
-  if (settings.mirror && weight === 0 && !ctx.status.mirrored) {
-    routeTo(ctx, { primary: 100, canary: 0, mirror: true });
-    ctx.status = { ...ctx.status, mirrored: true };
-    event(ctx, 'Normal', 'Mirroring', `Starting mirroring of ${id(ctx)} traffic to the canary`);
-    return done(settings.intervalMs);
-  }
-  // Flagger asks confirm-traffic-increase before every step, including the one that promotes.
+  // Asked before every step: as Flagger, before the mirror step and before the step that promotes;
+  // unlike Flagger, also before the first weight after mirroring, when users first get the canary's
+  // answers (Flagger skips the gate while mirrored).
   const confirmations = hookResults(ctx, 'confirm-traffic-increase');
   if (confirmations === undefined) return need('confirm-traffic-increase');
   const refused = confirmations.find((r) => !r.ok);
@@ -35,6 +31,12 @@ function canaryStep(ctx: Ctx): Outcome {
     return done(settings.intervalMs);
   }
   openGate(ctx);
+  if (settings.mirror && weight === 0 && !ctx.status.mirrored) {
+    routeTo(ctx, { primary: 100, canary: 0, mirror: true });
+    ctx.status = { ...ctx.status, mirrored: true };
+    event(ctx, 'Normal', 'Mirroring', `Starting mirroring of ${id(ctx)} traffic to the canary`);
+    return done(settings.intervalMs);
+  }
   if (weight >= settings.maxWeight) return confirmPromotion(ctx);
   const next = Math.min(settings.maxWeight, nextWeight(settings, weight));
   routeTo(ctx, { primary: 100 - next, canary: next, mirror: false });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/engine/index.js';
 import { check, type Row } from './expect-decision.js';
-import { at, fail, hook, iso, makeCanary, notReady, pass, progressing, world } from './fixtures.js';
+import { at, fail, HELD, hook, iso, makeCanary, notReady, pass, progressing, world } from './fixtures.js';
 
 const v2 = { revision: 'v2', replicas: 2 };
 const tick = at(60);
@@ -17,7 +17,7 @@ const rows: Row[] = [
   {
     rule: 'before the interval has passed nothing is evaluated',
     canary: makeCanary({}, midRun),
-    obs: world({ routes: at10 }, v2),
+    obs: world({ routes: at10 }, { ...v2, ...HELD }),
     now: at(30),
     then: { phase: 'Progressing', asked: [], actions: ['ensureRouting'], requeueAfterMs: 30_000 },
   },

@@ -9,6 +9,8 @@ export const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1
 export const iso = (seconds: number): string => at(seconds).toISOString();
 
 export const READY: Readiness = { ready: true };
+/** A target Pennant has paused because users are served by it. */
+export const HELD = { paused: true, pausedByPennant: true } as const;
 export const notReady = (deadlineExceeded = false): Readiness => ({ ready: false, message: '0 of 1 updated replicas are available', deadlineExceeded });
 
 export const WEIGHTED: RouterCapabilities = { weights: true, match: true, mirror: true };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { check, type Row } from './expect-decision.js';
-import { at, iso, makeCanary, notReady, progressing, world } from './fixtures.js';
+import { at, HELD, iso, makeCanary, notReady, progressing, world } from './fixtures.js';
 
 const routes = (canary: number) => ({ primary: 100 - canary, canary, mirror: false });
 const promotingStatus = (extra = {}) => progressing({ phase: 'Promoting', canaryWeight: 30, ...extra });
-const v2 = { revision: 'v2', replicas: 2 };
+const v2 = { revision: 'v2', replicas: 2, ...HELD };
 
 const rows: Row[] = [
   {
@@ -95,11 +95,25 @@ const rows: Row[] = [
     then: { phase: 'Succeeded', absent: ['skippedAnalysis'], status: { conditions: expectPromoted('promoted without analysis (skipAnalysis)') } },
   },
   {
-    rule: 'after a failed promotion nothing starts until the primary is ready',
+    rule: 'after a failed promotion a new revision waits, and the pods serving everyone stay paused, until the primary is ready',
     canary: makeCanary({}, progressing({ phase: 'Failed', canaryWeight: 100 })),
-    obs: world({ routes: routes(100) }, { revision: 'v3', replicas: 2 }, { revision: 'v2', readiness: notReady() }),
+    obs: world({ routes: routes(100) }, { revision: 'v3', replicas: 2, ...HELD }, { revision: 'v2', readiness: notReady() }),
     now: at(60),
+    then: { phase: 'Failed', actions: ['ensureRouting', 'event'], events: ['RevisionHeld'], status: { heldRevision: 'v3', lastAppliedSpec: 'v2' } },
+  },
+  {
+    rule: 'after a failed promotion the held revision is told once',
+    canary: makeCanary({}, progressing({ phase: 'Failed', canaryWeight: 100, heldRevision: 'v3' })),
+    obs: world({ routes: routes(100) }, { revision: 'v3', replicas: 2, ...HELD }, { revision: 'v2', readiness: notReady() }),
+    now: at(90),
     then: { phase: 'Failed', actions: ['ensureRouting'] },
+  },
+  {
+    rule: 'after a failed promotion a ready primary resumes it even with a revision held; that revision is analysed after',
+    canary: makeCanary({}, progressing({ phase: 'Failed', canaryWeight: 100, heldRevision: 'v3' })),
+    obs: world({ routes: routes(100) }, { revision: 'v3', replicas: 2, ...HELD }, { revision: 'v2' }),
+    now: at(60),
+    then: { phase: 'Finalising', routes: routes(0), excludes: ['promote'], absent: ['heldRevision'], status: { lastAppliedSpec: 'v2' } },
   },
   {
     rule: 'after a failed promotion a ready primary resumes it',

@@ -123,7 +123,7 @@ describe('GitSourceController on the in-memory cluster, syncing a real repositor
     await waitFor(async () => expect((await status()).lastAppliedRevision).toBe(revisionOf(sha)));
     const deployment = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo' });
     expect(deployment?.spec).toMatchObject({ replicas: 0, template: { spec: { containers: [{ image: 'ghcr.io/stefanprodan/podinfo:6.0.2' }, { name: 'proxy' }] } } });
-    expect((await ready())?.message).toContain('spec.replicas left to Pennant for tenant/podinfo');
+    expect((await ready())?.message).toContain('left to Pennant: tenant/podinfo spec.replicas');
   });
 
   it('an invalid document anywhere: nothing from that commit is applied, the condition names file, line and field', async () => {

@@ -8,24 +8,43 @@ const object = (apiVersion: string, kind: string, name: string, namespace: strin
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...(spec ? { spec } : {}) });
 const manifest = (o: KubeObject): Manifest => ({ file: 'f.yaml', index: 0, line: 1, object: o });
 
-const deployment = (name: string) => object('apps/v1', 'Deployment', name, 't', { replicas: 3, template: {} });
-const canary = (target: string) => object('pennant.dev/v1beta1', 'Canary', target, 't', { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target } });
-const facts = (targets: string[], existing: string[]): ClusterFacts => ({
-  canaryTargets: (ns) => (ns === 't' ? targets : []),
-  deploymentExists: (ns, name) => ns === 't' && existing.includes(name),
+const deployment = (name: string) => object('apps/v1', 'Deployment', name, 't', { replicas: 3, paused: false, template: {} });
+const service = (name: string) => object('v1', 'Service', name, 't', { type: 'ClusterIP', selector: { app: name }, ports: [{ port: 80 }] });
+const canary = (target: string, serviceName?: string) =>
+  object('pennant.dev/v1beta1', 'Canary', target, 't', { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, ...(serviceName ? { service: { name: serviceName, port: 80 } } : {}) });
+const facts = (targets: string[], existing: string[], services: string[] = targets): ClusterFacts => ({
+  canaries: (ns) => (ns === 't' ? targets.map((target, i) => ({ target, service: services[i] ?? target })) : []),
+  exists: (_kind, ns, name) => ns === 't' && existing.includes(name),
 });
-const replicasOf = (objects: KubeObject[], name: string) => (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)?.spec as { replicas?: number }).replicas;
+const specOf = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)?.spec as Record<string, unknown>;
 
 describe('planApply', () => {
-  it.each<[string, KubeObject[], ClusterFacts, number | undefined]>([
-    ['a Canary in the cluster targets it and it exists: Pennant owns its replicas', [deployment('app')], facts(['app'], ['app']), undefined],
-    ['a Canary in the same commit targets it and it exists', [deployment('app'), canary('app')], facts([], ['app']), undefined],
-    ['it does not exist yet: Git\'s replicas size it (and the primary)', [deployment('app'), canary('app')], facts([], []), 3],
-    ['no Canary targets it', [deployment('app')], facts(['other'], ['app']), 3],
-  ])('spec.replicas when %s', (_name, objects, cluster, expected) => {
+  it.each<[string, KubeObject[], ClusterFacts, boolean]>([
+    ['a Canary in the cluster targets it and it exists: Pennant owns its replicas and pause', [deployment('app')], facts(['app'], ['app']), true],
+    ['a Canary in the same commit targets it and it exists', [deployment('app'), canary('app')], facts([], ['app']), true],
+    ['it does not exist yet: Git\'s replicas size it (and the primary)', [deployment('app'), canary('app')], facts([], []), false],
+    ['no Canary targets it', [deployment('app')], facts(['other'], ['app']), false],
+  ])('a Deployment when %s', (_name, objects, cluster, owned) => {
     const plan = planApply(objects.map(manifest), cluster);
-    expect(replicasOf(plan.objects, 'app')).toBe(expected);
-    expect(plan.replicasDropped).toEqual(expected === undefined ? ['t/app'] : []);
+    const spec = specOf(plan.objects, 'Deployment', 'app');
+    expect(spec.replicas).toBe(owned ? undefined : 3);
+    expect(spec.paused).toBe(owned ? undefined : false);
+    expect(spec.template).toEqual({});
+    expect(plan.ownedFieldsDropped).toEqual(owned ? ['t/app spec.replicas', 't/app spec.paused'] : []);
+  });
+
+  it.each<[string, KubeObject[], ClusterFacts, boolean]>([
+    ['it is the apex of a Canary in the cluster and exists: Pennant owns its selector and ports', [service('app')], facts(['app'], ['app']), true],
+    ['it is the apex (service.name) of a Canary in the commit', [service('web'), canary('app', 'web')], facts([], ['web']), true],
+    ['it does not exist yet', [service('app'), canary('app')], facts([], []), false],
+    ['it is another Service of the namespace', [service('app-db')], facts(['app'], ['app-db']), false],
+  ])('a Service when %s', (_name, objects, cluster, owned) => {
+    const plan = planApply(objects.map(manifest), cluster);
+    const svc = objects.find((o) => o.kind === 'Service')?.metadata.name ?? '';
+    const spec = specOf(plan.objects, 'Service', svc);
+    expect(spec.type).toBe('ClusterIP');
+    expect(spec.selector).toEqual(owned ? undefined : { app: svc });
+    expect(spec.ports).toEqual(owned ? undefined : [{ port: 80 }]);
   });
 
   it('applies Namespaces and CRDs first, the rest in Git\'s order', () => {

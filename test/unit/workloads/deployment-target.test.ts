@@ -4,7 +4,8 @@ import type { KubeObject } from '../../../src/kube/types.js';
 import { configChecksum } from '../../../src/workloads/configs.js';
 import { DeploymentWorkload } from '../../../src/workloads/deployment-target.js';
 import { configMap, deployment, secret } from '../../../src/workloads/k8s-types.js';
-import { REVISION_ANNOTATION } from '../../../src/workloads/primary.js';
+import { PAUSED_ANNOTATION, REVISION_ANNOTATION } from '../../../src/workloads/primary.js';
+import { isConflict } from '../../../src/kube/errors.js';
 import { hashPodTemplate } from '../../../src/workloads/revision.js';
 import { WorkloadError } from '../../../src/workloads/types.js';
 import {
@@ -302,6 +303,54 @@ describe('DeploymentWorkload', () => {
       expect({ ...scaled.spec, replicas: 2 }).toEqual(target.spec);
       expect(scaled.metadata.labels).toEqual(target.metadata.labels);
       expect(await c.kube.get(ref(DEPLOYMENT, 'podinfo-primary'))).toEqual(primary);
+    });
+  });
+  describe('pauseCanary', () => {
+    const revisionOf = async () => hashPodTemplate((await stored('podinfo')).spec.template);
+
+    it('pauses the target, marked as Pennant\'s pause, and observe reports it', async () => {
+      await putTarget({ replicas: 2 });
+      await workload.pauseCanary(makeCanary(), true, await revisionOf());
+      await settled();
+      const paused = await stored('podinfo');
+      expect(paused.spec.paused).toBe(true);
+      expect(paused.metadata.annotations?.[PAUSED_ANNOTATION]).toBe('true');
+      expect(workload.observe(makeCanary()).target).toMatchObject({ paused: true, pausedByPennant: true });
+    });
+
+    it('refuses to pause when the template changed since the decision: a Conflict, and nothing written', async () => {
+      await putTarget({ replicas: 2 });
+      const decidedOn = await revisionOf();
+      await c.kube.patch(ref(DEPLOYMENT, 'podinfo'), { spec: { template: { metadata: { annotations: { new: 'template' } } } } });
+      await settled();
+      c.client.writes.length = 0;
+      const err = await workload.pauseCanary(makeCanary(), true, decidedOn).then(() => undefined, (e: unknown) => e);
+      expect(isConflict(err)).toBe(true);
+      expect(c.client.writes).toEqual([]);
+      expect((await stored('podinfo')).spec.paused).toBeUndefined();
+    });
+
+    it('refuses to pause a Deployment that moved on since the cache read it (resourceVersion precondition)', async () => {
+      await putTarget({ replicas: 2 });
+      const decidedOn = await revisionOf();
+      const raw = await c.kube.get(ref(DEPLOYMENT, 'podinfo'));
+      const stale = { get: () => raw } as unknown as ConstructorParameters<typeof DeploymentWorkload>[1];
+      await c.kube.patch(ref(DEPLOYMENT, 'podinfo'), { metadata: { labels: { touched: 'yes' } } });
+      const err = await new DeploymentWorkload(c.client, stale).pauseCanary(makeCanary(), true, decidedOn).then(() => undefined, (e: unknown) => e);
+      expect(isConflict(err)).toBe(true);
+      expect((await stored('podinfo')).spec.paused).toBeUndefined();
+    });
+
+    it('unpauses and removes the mark', async () => {
+      await putTarget({ replicas: 2 });
+      await workload.pauseCanary(makeCanary(), true, await revisionOf());
+      await settled();
+      await workload.pauseCanary(makeCanary(), false);
+      await settled();
+      const resumed = await stored('podinfo');
+      expect(resumed.spec.paused).toBeUndefined();
+      expect(resumed.metadata.annotations?.[PAUSED_ANNOTATION]).toBeUndefined();
+      expect(workload.observe(makeCanary()).target).toMatchObject({ paused: false, pausedByPennant: false });
     });
   });
 });

@@ -6,6 +6,7 @@ import { deploymentObject } from './fixtures.js';
 interface Row {
   rule: string;
   replicas?: number;
+  paused?: boolean;
   generation?: number;
   status?: Record<string, unknown>;
   threshold?: number;
@@ -41,12 +42,14 @@ const rows: Row[] = [
   { rule: 'threshold 50% of 3 rounds up: 2 of 3 is enough', replicas: 3, status: { ...complete(3), availableReplicas: 2 }, threshold: 50, ready: true },
   { rule: 'threshold 0%: nothing needs to be available', replicas: 2, status: { ...complete(2), availableReplicas: 0 }, threshold: 0, ready: true },
   { rule: '0 replicas, rollout observed: ready (nothing to wait for)', replicas: 0, status: { observedGeneration: 2 }, ready: true },
+  { rule: 'paused with a newer template held back: the pods that run are what serves, and they are available', replicas: 3, paused: true, status: { ...complete(3), updatedReplicas: 0 }, ready: true },
+  { rule: 'paused: an unavailable pod still counts against it', replicas: 3, paused: true, status: { ...complete(3), updatedReplicas: 0, availableReplicas: 2 }, ready: false, message: '2 of 3 replicas available (paused)' },
   { rule: '0 replicas, old pods still terminating', replicas: 0, status: { observedGeneration: 2, replicas: 2, updatedReplicas: 0 }, ready: false, message: '2 old replicas' },
 ];
 
 describe('deploymentReadiness', () => {
   it.each(rows)('$rule', (row) => {
-    const obj = deploymentObject(row.replicas !== undefined ? { replicas: row.replicas } : {});
+    const obj = deploymentObject({ ...(row.replicas !== undefined ? { replicas: row.replicas } : {}), ...(row.paused ? { spec: { paused: true } } : {}) });
     obj.metadata.generation = row.generation ?? 2;
     if (row.status) obj.status = row.status;
     const readiness = deploymentReadiness(deployment.parse(obj), row.threshold ?? 100);
