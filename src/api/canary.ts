@@ -183,6 +183,10 @@ export const canaryStatus = z.object({
   gate: z.object({ type: z.enum(HOOK_TYPES), since: z.string() }).optional(),
   queuedSince: z.string().optional(),
   skippedAnalysis: z.string().optional().describe('Why the running promotion skipped the analysis'),
+  hooksStarted: z
+    .object({ decision: z.string(), type: z.enum(['pre-rollout', 'rollout']), since: z.string() })
+    .optional()
+    .describe('Hooks being called for one decision: if the controller stops meanwhile, they are not called twice'),
   heldRevision: z.string().optional().describe('A new target revision that waits: the canary serves users since a promotion failed'),
   pendingWriteBack: z
     .object({

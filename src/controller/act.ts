@@ -7,6 +7,7 @@ import type { Router } from '../routers/index.js';
 import { callWebhook, type HookCaller, runEventHooks, runHooks } from '../webhooks/index.js';
 import type { Workload } from '../workloads/index.js';
 import type { ControllerMetrics } from './metrics.js';
+import { idempotencyKey } from './side-effects.js';
 
 export interface ActorDeps {
   kube: KubeClient;
@@ -51,12 +52,12 @@ export async function changeWorld(deps: ActorDeps, t: Target, actions: Action[])
 }
 
 /** Events, alerts and post-rollout hooks. Each failure is logged; none stops the others. */
-export async function report(deps: ActorDeps, canary: Canary, actions: Action[], signal: AbortSignal): Promise<void> {
-  const call = deps.callHook ?? ((hook, payload) => callWebhook(hook, payload, { signal }));
+export async function report(deps: ActorDeps, canary: Canary, actions: Action[], signal: AbortSignal, decision = ''): Promise<void> {
+  const call = deps.callHook ?? ((hook, payload, options) => callWebhook(hook, payload, { signal, ...options }));
   const log = deps.logger.child({ canary: `${canary.metadata.namespace}/${canary.metadata.name}` });
   for (const action of actions) {
     try {
-      await reportOne(deps, canary, action, call);
+      await reportOne(deps, canary, action, call, decision);
     } catch (err) {
       if (action.kind === 'notify') deps.metrics.notifications.inc({ severity: action.severity, result: 'failed' });
       log.error({ err: err instanceof Error ? err.message : String(err), action: action.kind }, `could not ${action.kind}`);
@@ -64,7 +65,7 @@ export async function report(deps: ActorDeps, canary: Canary, actions: Action[],
   }
 }
 
-async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: HookCaller): Promise<void> {
+async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: HookCaller, decision: string): Promise<void> {
   switch (action.kind) {
     case 'event':
       await deps.kube.recordEvent({ regarding: canaryRef(canary), type: action.type, reason: action.reason, message: action.message });
@@ -75,7 +76,7 @@ async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: 
       deps.metrics.notifications.inc({ severity: action.severity, result: 'sent' });
       return;
     case 'runHooks': {
-      const results = await runHooks(canary, action.type, action.phase, call);
+      const results = await runHooks(canary, action.type, action.phase, call, (hook) => idempotencyKey(decision, 'post-rollout', hook.name));
       for (const failed of results.filter((r) => !r.ok)) {
         await deps.kube.recordEvent({ regarding: canaryRef(canary), type: 'Warning', reason: 'PostRolloutHookFailed', message: `post-rollout hook ${failed.name} failed: ${failed.message ?? ''}` });
       }

@@ -11,6 +11,7 @@ import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
 import { CANARY, errorMessage, reconcile, type ReconcilerDeps, ShutdownError } from './reconciler.js';
 import { CanaryMetricsRecorder } from './record-metrics.js';
+import { EvaluationMemo } from './side-effects.js';
 import { type Clock, Scheduler, systemClock } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -39,6 +40,8 @@ export interface ControllerDeps {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const CONFLICT_BACKOFF_MS = 10;
+const MAX_CONFLICT_BACKOFF_MS = 5_000;
 
 /**
  * Informers feed a work queue; workers reconcile; one scheduler wakes Canaries when their next
@@ -49,6 +52,7 @@ export class Controller {
   private readonly queue = new WorkQueue();
   private readonly scheduler: Scheduler;
   private readonly failures = new Map<string, number>();
+  private readonly conflictStreaks = new Map<string, number>();
   private readonly index = new CanaryIndex();
   private readonly restartsCounted = new Map<string, number>();
   private readonly abort = new AbortController();
@@ -66,7 +70,7 @@ export class Controller {
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
-    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), recorder: new CanaryMetricsRecorder(deps.metrics) };
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
   get ready(): boolean {
@@ -126,12 +130,27 @@ export class Controller {
     }
   }
 
+  /**
+   * A decision that lost a race with another writer is made again soon, but not in a tight loop:
+   * a writer that keeps changing the Canary (a second controller, say) slows it down, it never spins.
+   */
+  private afterConflict(key: string): number {
+    const streak = (this.conflictStreaks.get(key) ?? 0) + 1;
+    this.conflictStreaks.set(key, streak);
+    return Math.min(MAX_CONFLICT_BACKOFF_MS, CONFLICT_BACKOFF_MS * 2 ** (streak - 1));
+  }
+
+  private settled(key: string, requeueAfterMs: number | null): number {
+    this.conflictStreaks.delete(key);
+    return requeueAfterMs ?? this.deps.config.resyncSeconds * 1000;
+  }
+
   private async process(key: string): Promise<void> {
     const timer = this.deps.metrics.reconcileDuration.startTimer();
     try {
-      const { requeueAfterMs } = await reconcile(this.reconcilerDeps, key, this.abort.signal);
+      const { requeueAfterMs, conflict } = await reconcile(this.reconcilerDeps, key, this.abort.signal);
       this.failures.delete(key);
-      this.scheduler.schedule(key, requeueAfterMs ?? this.deps.config.resyncSeconds * 1000);
+      this.scheduler.schedule(key, conflict ? this.afterConflict(key) : this.settled(key, requeueAfterMs));
       timer({ result: 'ok' });
     } catch (err) {
       if (err instanceof ShutdownError) {

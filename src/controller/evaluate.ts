@@ -1,4 +1,4 @@
-import type { Canary, MetricTemplate } from '../api/index.js';
+import type { Canary, CanaryWebhook, MetricTemplate } from '../api/index.js';
 import { metricTemplate } from '../api/index.js';
 import type { Evaluation, Observation } from '../engine/index.js';
 import type { ResourceType } from '../kube/types.js';
@@ -21,7 +21,14 @@ export interface EvaluatorDeps {
 }
 
 /** Answers the engine's questions: runs the webhooks of one type, or queries every metric. */
-export async function evaluate(deps: EvaluatorDeps, canary: Canary, evaluation: Evaluation, obs: Observation, signal: AbortSignal): Promise<Observation> {
+export async function evaluate(
+  deps: EvaluatorDeps,
+  canary: Canary,
+  evaluation: Evaluation,
+  obs: Observation,
+  signal: AbortSignal,
+  keyFor?: (hook: CanaryWebhook) => string,
+): Promise<Observation> {
   if (evaluation === 'metrics') {
     const metrics = await evaluateMetrics({
       canary,
@@ -40,8 +47,8 @@ export async function evaluate(deps: EvaluatorDeps, canary: Canary, evaluation: 
     if (!pending) throw new Error('the engine asked for a write-back with none pending');
     return { ...obs, writeBack: await deps.writeBack.apply(canary, pending, signal) };
   }
-  const call = deps.callHook ?? ((hook, payload) => callWebhook(hook, payload, { signal }));
-  const results = await runHooks(canary, evaluation, canary.status?.phase ?? '', call);
+  const call = deps.callHook ?? ((hook, payload, options) => callWebhook(hook, payload, { signal, ...options }));
+  const results = await runHooks(canary, evaluation, canary.status?.phase ?? '', call, keyFor);
   return { ...obs, hooks: { ...obs.hooks, [evaluation]: results } };
 }
 

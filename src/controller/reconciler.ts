@@ -10,10 +10,11 @@ import { type ActorDeps, canaryRef, changeWorld, report, reportActions, worldAct
 import type { AnalysisSlots } from './analysis-slots.js';
 import type { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
-import { evaluate } from './evaluate.js';
+import { DecisionConflict, DecisionRun } from './decision.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
+import type { EvaluationMemo } from './side-effects.js';
 import { parseCanary } from './validate-canary.js';
 
 export const CANARY: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
@@ -27,8 +28,9 @@ export interface ReconcilerDeps extends ActorDeps {
   logger: Logger;
   rules: (raw: KubeObject) => string[];
   writeBack: WriteBack;
-  /** resourceVersion each Canary had when we last wrote its status: until the cache moves past it, it is stale. */
-  writtenFrom: Map<string, { resourceVersion: string; at: number }>;
+  /** resourceVersions of each Canary our last status writes replaced: while the cache shows one, it is stale. */
+  writtenFrom: Map<string, { resourceVersions: string[]; at: number }>;
+  memo: EvaluationMemo;
   recorder: CanaryMetricsRecorder;
 }
 
@@ -37,8 +39,8 @@ export class ShutdownError extends Error {
   override readonly name = 'ShutdownError';
 }
 
-/** What the work queue should do next with the key. */
-export type ReconcileResult = { requeueAfterMs: number | null };
+/** What the work queue should do next with the key; `conflict`: the decision lost a race and is made again. */
+export type ReconcileResult = { requeueAfterMs: number | null; conflict?: boolean };
 
 const ONE_SECOND = 1000;
 const BLOCKED_RETRY_MS = 30_000;
@@ -57,12 +59,13 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
     deps.slots.settle(key, undefined);
     deps.recorder.forget(key);
     deps.writtenFrom.delete(key);
+    deps.memo.forget(key);
     return { requeueAfterMs: null };
   }
   // Deciding on a status older than our own last write would repeat that step (and its Events).
   const now = deps.now();
   const written = deps.writtenFrom.get(key);
-  if (written && written.resourceVersion === raw.metadata.resourceVersion && now.getTime() - written.at < CACHE_CATCH_UP_LIMIT_MS) {
+  if (written && written.resourceVersions.includes(raw.metadata.resourceVersion ?? '') && now.getTime() - written.at < CACHE_CATCH_UP_LIMIT_MS) {
     return { requeueAfterMs: CACHE_CATCH_UP_MS };
   }
   deps.writtenFrom.delete(key);
@@ -85,16 +88,23 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
     const blocked = await finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'CannotReconcile'), undefined, signal);
     return { requeueAfterMs: blocked.requeueAfterMs ?? BLOCKED_RETRY_MS };
   }
+  const run = new DecisionRun(deps, key, raw, canary);
   let result = advance(canary, obs, now);
   for (let asked = 0; result.kind === 'evaluate'; asked++) {
     if (asked > 10) throw new Error(`the engine asked for more than 10 evaluations (last: ${result.evaluation})`);
-    obs = await evaluate(deps, canary, result.evaluation, obs, signal);
+    try {
+      obs = await run.evaluate(result.evaluation, obs, signal);
+    } catch (err) {
+      if (!(err instanceof DecisionConflict)) throw err;
+      deps.metrics.conflicts.inc();
+      return { requeueAfterMs: CACHE_CATCH_UP_MS, conflict: true };
+    }
     // A query cancelled by shutdown is not a failed check: decide nothing, the next leader will.
     if (signal.aborted) throw new ShutdownError(`stopped while evaluating ${result.evaluation}`);
     logEvaluation(deps.logger, key, result.evaluation, obs);
     result = advance(canary, obs, now);
   }
-  return finish(deps, raw, canary, result, target, signal);
+  return finish(deps, raw, canary, result, target, signal, run);
 }
 
 function observe(deps: ReconcilerDeps, key: string, canary: Canary, t: { workload: Workload; router: Router }): Observation {
@@ -115,10 +125,13 @@ async function finish(
   result: AdvanceResult,
   target: { workload: Workload; router: Router } | undefined,
   signal: AbortSignal,
+  run?: DecisionRun,
 ): Promise<ReconcileResult> {
   if (result.kind !== 'decision') throw new Error('finish() needs a decision');
   const key = `${raw.metadata.namespace}/${raw.metadata.name}`;
-  const before = canary.status ?? {};
+  const before = run?.statusBefore() ?? canary.status ?? {};
+  // The start of hooks was only to be known while they ran: a decision made is the record now.
+  const { hooksStarted: _started, ...after } = result.status;
   const starts = !isActivePhase(before.phase) && isActivePhase(result.status.phase);
   if (starts && !deps.slots.tryReserve(key)) return { requeueAfterMs: ONE_SECOND };
 
@@ -133,29 +146,30 @@ async function finish(
       deps.metrics.conflicts.inc();
       deps.slots.settle(key, before.phase);
       deps.logger.debug({ canary: key, err: errorMessage(err) }, 'world changed under the decision; deciding again');
-      return { requeueAfterMs: CACHE_CATCH_UP_MS };
+      return { requeueAfterMs: CACHE_CATCH_UP_MS, conflict: true };
     }
   }
-  const written = await writeStatus(deps, raw, before, result.status);
+  const written = await writeStatus(deps, raw, before, after, run?.resourceVersion ?? raw.metadata.resourceVersion ?? '');
   if (!written) {
     deps.slots.settle(key, before.phase);
-    return { requeueAfterMs: 0 };
+    return { requeueAfterMs: 0, conflict: true };
   }
-  deps.slots.settle(key, result.status.phase);
-  if (!deepEqual(before, result.status)) deps.writtenFrom.set(key, { resourceVersion: raw.metadata.resourceVersion ?? '', at: deps.now().getTime() });
-  const updated = { ...canary, status: result.status } as Canary;
-  if (full) deps.recorder.record(key, full, before, result.status, target?.router.getRoutes(full) ?? null);
-  await report(deps, updated, reportActions(result.actions), signal);
+  run?.settled();
+  deps.slots.settle(key, after.phase);
+  if (!deepEqual(before, after)) deps.writtenFrom.set(key, { resourceVersions: run?.superseded ?? [raw.metadata.resourceVersion ?? ''], at: deps.now().getTime() });
+  const updated = { ...canary, status: after } as Canary;
+  if (full) deps.recorder.record(key, full, before, after, target?.router.getRoutes(full) ?? null);
+  await report(deps, updated, reportActions(result.actions), signal, run?.key);
   logDecision(deps.logger, key, before, result);
   return { requeueAfterMs: result.requeueAfterMs };
 }
 
 /** Writes the status once, with the resourceVersion we decided on; false on a conflict (decide afresh). */
-async function writeStatus(deps: ReconcilerDeps, raw: KubeObject, before: CanaryStatus, after: CanaryStatus): Promise<boolean> {
+async function writeStatus(deps: ReconcilerDeps, raw: KubeObject, before: CanaryStatus, after: CanaryStatus, resourceVersion: string): Promise<boolean> {
   if (deepEqual(before, after)) return true;
   const patch = mergePatchBetween(before, after) ?? {};
   try {
-    await deps.kube.patchStatus(canaryRef(raw as unknown as Canary), patch, raw.metadata.resourceVersion ?? '');
+    await deps.kube.patchStatus(canaryRef(raw as unknown as Canary), patch, resourceVersion);
     return true;
   } catch (err) {
     if (isConflict(err)) {

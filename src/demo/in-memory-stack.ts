@@ -4,7 +4,8 @@ import { controllerConfig, type ControllerConfig } from '../controller/config.js
 import { Controller } from '../controller/controller.js';
 import { ControllerMetrics } from '../controller/metrics.js';
 import { canaryProblems } from '../controller/rules.js';
-import { NoWriteBack } from '../gitops/index.js';
+import { NoWriteBack, type WriteBack } from '../gitops/index.js';
+import type { KubeClient } from '../kube/types.js';
 import { MemoryKube } from '../kube/memory.js';
 import type { Notification, Notifier } from '../notify/index.js';
 import type { HookCaller } from '../webhooks/index.js';
@@ -15,6 +16,9 @@ export interface StackOptions {
   config?: Partial<ControllerConfig>;
   logger?: Logger;
   callHook?: HookCaller;
+  writeBack?: WriteBack;
+  /** What the controller talks to instead of the in-memory cluster itself (tests: a cluster that misbehaves). */
+  clientFor?: (kube: MemoryKube) => KubeClient;
 }
 
 /** Records alerts so a demo can print them and a test can assert on them. */
@@ -61,12 +65,12 @@ export class InMemoryStack {
     const config = controllerConfig.parse({ metricsServer: this.metricsServer, workers: 2, resyncSeconds: 30, ...this.options.config });
     const logger = this.options.logger ?? pino({ level: 'silent' });
     this.controller = new Controller({
-      kube: this.kube,
+      kube: this.options.clientFor?.(this.kube) ?? this.kube,
       config,
       logger,
       metrics: this.metrics,
       notifier: this.notifier,
-      writeBack: new NoWriteBack(),
+      writeBack: this.options.writeBack ?? new NoWriteBack(),
       rules: canaryProblems,
       ...(this.options.callHook ? { callHook: this.options.callHook } : {}),
     });

@@ -18,6 +18,8 @@ export interface CallWebhookOptions {
   httpsAgent?: https.Agent;
   /** First retry delay in ms (default 1000); doubles per retry up to 30× the base. */
   backoffBaseMs?: number;
+  /** Sent as `Idempotency-Key`, the same on every attempt: a receiver can tell a repeat from a new call. */
+  idempotencyKey?: string;
 }
 
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
@@ -53,7 +55,7 @@ async function attemptOnce(hook: CanaryWebhook, body: string, timeoutMs: number,
   const limit = deadline(options.signal, timeoutMs);
   try {
     const response = await axios.post<string>(hook.url, body, {
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}) },
       signal: limit.signal,
       httpAgent: options.httpAgent,
       httpsAgent: hook.disableTLS ? (insecureAgent ??= new https.Agent({ rejectUnauthorized: false })) : options.httpsAgent,

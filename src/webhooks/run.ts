@@ -3,8 +3,13 @@ import type { HookResult } from '../engine/types.js';
 import { hookType } from './call.js';
 import { buildEventPayload, buildPayload, type EventType, type WebhookPayload } from './payload.js';
 
-/** Calls one hook; usually `(hook, payload) => callWebhook(hook, payload, { signal })`. */
-export type HookCaller = (hook: CanaryWebhook, payload: WebhookPayload) => Promise<HookResult>;
+/** Per call: the Idempotency-Key header, the same for every attempt of one decision's call. */
+export interface HookCallOptions {
+  idempotencyKey?: string;
+}
+
+/** Calls one hook; usually `(hook, payload, call) => callWebhook(hook, payload, { signal, ...call })`. */
+export type HookCaller = (hook: CanaryWebhook, payload: WebhookPayload, options?: HookCallOptions) => Promise<HookResult>;
 
 /** Types whose hooks stop at the first failure: the rest would test a canary already known bad. */
 const STOP_AT_FIRST_FAILURE: ReadonlySet<HookType> = new Set(['rollout', 'pre-rollout']);
@@ -19,8 +24,9 @@ export async function runHooks(
   type: Exclude<HookType, 'event'>,
   phase: Phase | '',
   call: HookCaller,
+  keyFor?: (hook: CanaryWebhook) => string,
 ): Promise<HookResult[]> {
-  return runInOrder(hooksOfType(canary, type), buildPayload(canary, phase), call, STOP_AT_FIRST_FAILURE.has(type));
+  return runInOrder(hooksOfType(canary, type), buildPayload(canary, phase), call, STOP_AT_FIRST_FAILURE.has(type), keyFor);
 }
 
 /** Sends one Kubernetes event to every `event` hook of the Canary. Never throws. */
@@ -42,10 +48,11 @@ async function runInOrder(
   payload: WebhookPayload,
   call: HookCaller,
   stopAtFailure: boolean,
+  keyFor?: (hook: CanaryWebhook) => string,
 ): Promise<HookResult[]> {
   const results: HookResult[] = [];
   for (const hook of hooks) {
-    const result = await call(hook, payload).catch(
+    const result = await call(hook, payload, keyFor ? { idempotencyKey: keyFor(hook) } : {}).catch(
       (err: unknown): HookResult => ({
         name: hook.name,
         type: hookType(hook),

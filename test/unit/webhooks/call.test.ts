@@ -55,6 +55,15 @@ describe('callWebhook', () => {
     });
   });
 
+  it('sends the Idempotency-Key it is given, the same on every retry, and none when not given', async () => {
+    const s = await hookServer(statuses(503, 503, 200));
+    const result = await callWebhook(hook(s.url, { retries: 2 }), payload, { ...options(), idempotencyKey: 'pennant-abc' });
+    expect(result.ok).toBe(true);
+    expect(s.requests.map((r) => r.headers['idempotency-key'])).toEqual(['pennant-abc', 'pennant-abc', 'pennant-abc']);
+    await callWebhook(hook(s.url), payload, options());
+    expect(s.requests.at(-1)?.headers['idempotency-key']).toBeUndefined();
+  });
+
   it.each([
     ['no metadata', undefined],
     ['empty metadata', {}],
