@@ -106,6 +106,17 @@ describe('RealInformer', () => {
     expect(source.watchedFrom.every((rv) => rv === '1')).toBe(true);
   });
 
+  it('tells each failure and the wait before its retry, so a controller that retries can say why', async () => {
+    vi.useFakeTimers();
+    const heard: string[] = [];
+    const source = new ScriptedSource([{ items: [], resourceVersion: '1' }], [failing('connection refused'), failing('connection reset')]);
+    const informer = new RealInformer(source, { initialBackoffMs: 100, maxBackoffMs: 1000, onRestart: (err, ms) => heard.push(`${(err as Error).message} ${ms}`) });
+    await informer.start();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(heard).toEqual(['connection refused 100', 'connection reset 200']);
+    informer.stop();
+  });
+
   it('resets the backoff after a watch that ran normally', async () => {
     vi.useFakeTimers();
     const longWatch: WatchScript = () => new Promise((resolve) => setTimeout(resolve, 5000));
