@@ -204,5 +204,5 @@ describe('pennant validate', () => {
     expect(good.stdout).toContain('1 document valid, 0 invalid, 1 skipped');
     const bad = await run(process.execPath, [bin, 'validate', path.join(dir, 'broken.yaml')], { cwd: repoRoot }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 1, stdout: expect.stringContaining(`${path.join(dir, 'broken.yaml')}:5:1: spec.targetRef: required\n  hint: `) });
-  }, 30_000);
+  });
 });

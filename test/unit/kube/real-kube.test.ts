@@ -5,6 +5,7 @@ import { RealKube } from '../../../src/kube/real.js';
 import type { ObjectRef } from '../../../src/kube/types.js';
 import { configMap, deployment, expectKubeError } from '../../contract/kube-fixtures.js';
 import { FakeApiServer } from './fake-api-server.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const cmRef: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'cm' };
 const CM_PATH = '/api/v1/namespaces/ns/configmaps/cm';
@@ -144,8 +145,8 @@ describe('RealKube over HTTP (fake API server)', () => {
       const seen: string[] = [];
       informer.onChange((type, obj) => seen.push(`${type} ${obj.kind} ${obj.metadata.name}@${obj.metadata.resourceVersion}`));
       await informer.start();
-      await vi.waitFor(() => expect(seen).toEqual(['MODIFIED ConfigMap a@6', 'DELETED ConfigMap a@6', 'ADDED ConfigMap b@7']));
-      await vi.waitFor(() => expect(server.requestsTo(listPath).at(-1)?.query.get('resourceVersion')).toBe('8'));
+      await vi.waitFor(() => expect(seen).toEqual(['MODIFIED ConfigMap a@6', 'DELETED ConfigMap a@6', 'ADDED ConfigMap b@7']), IO_WAIT);
+      await vi.waitFor(() => expect(server.requestsTo(listPath).at(-1)?.query.get('resourceVersion')).toBe('8'), IO_WAIT);
       expect(server.requestsTo(listPath).at(-1)?.query.get('allowWatchBookmarks')).toBe('true');
       expect(informer.restarts).toBe(0);
       informer.stop();
@@ -161,7 +162,7 @@ describe('RealKube over HTTP (fake API server)', () => {
       };
       const informer = kube.informer({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'ns' });
       await informer.start();
-      await vi.waitFor(() => expect(watches).toBe(2));
+      await vi.waitFor(() => expect(watches).toBe(2), IO_WAIT);
       expect(informer.restarts).toBe(1);
       expect(informer.lastError).toMatchObject({ code: 'Unavailable' });
       informer.stop();

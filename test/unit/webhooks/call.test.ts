@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Canary, CanaryWebhook } from '../../../src/api/index.js';
 import { buildPayload, callWebhook } from '../../../src/webhooks/index.js';
 import { closedPortUrl, startServer, text, tlsTestCert, type Handler, type LocalServer } from '../metrics/local-server.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const canary: Canary = {
   apiVersion: 'pennant.dev/v1beta1',
@@ -105,7 +106,7 @@ describe('callWebhook', () => {
     const controller = new AbortController();
     const pending = callWebhook(hook(s.url, { retries: 5 }), payload, { signal: controller.signal, backoffBaseMs: 60_000 });
     // abort once the first attempt has been answered, so the test does not depend on machine speed
-    await vi.waitFor(() => expect(s.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(s.requests).toHaveLength(1), IO_WAIT);
     controller.abort();
     const result = await pending;
     expect(result.ok).toBe(false);
