@@ -108,12 +108,15 @@ export function statusError(status: number, text: string): KubeError {
 function networkError(req: RestRequest, url: URL, err: Error & { code?: unknown }): KubeError {
   const code = typeof err.code === 'string' ? err.code : '';
   const request = `${req.method} ${url.pathname}`;
-  const failure = TLS_ERROR.test(code)
-    ? `TLS with the API server ${url.origin} failed (${request}): ${err.message} (${code})`
-    : code === IDLE_TIMEOUT
-      ? `the API server ${url.origin} did not answer (${request}): ${err.message}`
-      : `the API server ${url.origin} is unreachable (${request}): ${err.message}`;
-  return new KubeError('Unavailable', failure, undefined, { cause: err });
+  return new KubeError('Unavailable', `${failureOf(code, url.origin)} (${request}): ${err.message}${TLS_ERROR.test(code) ? ` (${code})` : ''}`, undefined, { cause: err });
+}
+
+function failureOf(code: string, server: string): string {
+  if (TLS_ERROR.test(code)) return `TLS with the API server ${server} failed`;
+  if (code === IDLE_TIMEOUT) return `the API server ${server} did not answer`;
+  // Our own signal (a watch stopped, the controller shutting down): not the server's fault.
+  if (code === 'ABORT_ERR') return `the request to ${server} was cancelled`;
+  return `the API server ${server} is unreachable`;
 }
 
 /** Node's and OpenSSL's codes for a failed handshake or certificate check. */
