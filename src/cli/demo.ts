@@ -1,14 +1,25 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { runDemo } from '../demo/demo.js';
+import { duration } from '../util/setting-values.js';
+import { parseSettings, type Setting, settingsShape } from '../util/settings.js';
 import { type CliIo, EXIT } from './io.js';
+import { addSettings } from './options.js';
+
+/** The demo runs about ten intervals: past 10s it is no demo, below 100ms the timers are all it measures. */
+export const DEMO_SETTINGS = {
+  interval: { value: 'duration', help: 'analysis interval, 100ms to 10s (default 1s)', schema: duration({ minMs: 100, maxMs: 10_000 }).default('1s') },
+} satisfies Record<string, Setting>;
+
+const demoConfig = z.object(settingsShape(DEMO_SETTINGS));
 
 export function registerDemo(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('demo')
-    .description('Run a canary release and a rollback offline: in-memory cluster, no Kubernetes needed')
-    .option('--interval <duration>', 'analysis interval', '1s')
-    .action(async (flags: { interval: string }) => {
-      const outcome = await runDemo({ interval: flags.interval, print: (line) => io.stdout(`${line}\n`) });
-      io.setExitCode(outcome.promoted && outcome.rolledBack ? EXIT.ok : EXIT.failed);
-    });
+    .description('Run a canary release and a rollback offline: in-memory cluster, no Kubernetes needed');
+  addSettings(command, DEMO_SETTINGS).action(async (flags: Record<string, unknown>) => {
+    const { interval } = parseSettings(DEMO_SETTINGS, demoConfig, flags, {});
+    const outcome = await runDemo({ interval, print: (line) => io.stdout(`${line}\n`) });
+    io.setExitCode(outcome.promoted && outcome.rolledBack ? EXIT.ok : EXIT.failed);
+  });
 }

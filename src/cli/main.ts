@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../util/settings.js';
 import { registerGenCrds } from './gen-crds.js';
 import { type CliIo, EXIT } from './io.js';
 import { registerDemo } from './demo.js';
@@ -49,6 +50,11 @@ export async function main(argv: readonly string[], output?: Pick<CliIo, 'stdout
   } catch (error) {
     // commander has already printed what was wrong with the arguments
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.stderr(`pennant: ${problem}\n`);
+      io.stderr('(run "pennant help" for usage)\n');
+      return EXIT.usage;
+    }
     io.stderr(`pennant: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failed;
   }

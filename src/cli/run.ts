@@ -1,33 +1,16 @@
 import type { Command } from 'commander';
-import { parseControllerConfig } from '../controller/config.js';
+import { parseControllerConfig, RUN_SETTINGS } from '../controller/config.js';
 import { createLogger } from '../controller/logger.js';
 import { startController } from '../controller/run.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
+import { addSettings } from './options.js';
 
 export function registerRun(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('run')
-    .description('Run the controller against a cluster (kubeconfig, or in-cluster when run in a pod)')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--namespace <name>', 'watch only this namespace (default: all)')
-    .option('--metrics-server <url>', 'Prometheus for the builtin metrics (default http://prometheus:9090)')
-    .option('--provider <name>', 'traffic provider when a Canary sets none (default kubernetes)')
-    .option('--max-concurrent-analyses <n>', 'analyses that may run at once; the rest queue (0: no limit)')
-    .option('--workers <n>', 'Canaries reconciled in parallel (default 4)')
-    .option('--port <n>', 'port of /healthz, /readyz and /metrics (default 8080)')
-    .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
-    .option('--cluster-name <name>', 'cluster name shown in alerts')
-    .option('--slack-url <url>', 'Slack webhook for Canaries without analysis.alerts (prefer $PENNANT_SLACK_URL: flags show in ps)')
-    .option('--slack-channel <name>', 'channel of --slack-url (default general)')
-    .option('--slack-user <name>', 'username of --slack-url (default pennant)')
-    .option('--msteams-url <url>', 'Teams webhook for Canaries without analysis.alerts; wins over --slack-url (prefer $PENNANT_MSTEAMS_URL)')
-    .option('--leader-elect', 'run several replicas: only the holder of the Lease acts')
-    .option('--leader-election-namespace <name>', 'namespace of the Lease (default: the pod\'s, else pennant-system)')
-    .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else host and pid)')
-    .option('--gitops-cache-dir <path>', 'working copies of GitSources (default: $TMPDIR/pennant-git)')
-    .option('--gitops-allow-controller-identity', 'let a GitSource without serviceAccountName apply as the controller (default: refused)')
+    .description('Run the controller against a cluster (kubeconfig, or in-cluster when run in a pod)');
+  addSettings(command, RUN_SETTINGS)
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);

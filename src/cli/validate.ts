@@ -1,20 +1,31 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { oneOf } from '../util/setting-values.js';
+import { parseSettings, type Setting, settingsShape } from '../util/settings.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { addSettings } from './options.js';
 import { exitCodeFor, formatJson, formatText, summarize, validateYamlText } from './validate-report.js';
 
-export type OutputFormat = 'text' | 'json';
+export const OUTPUT_FORMATS = ['text', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const VALIDATE_SETTINGS = {
+  output: { value: 'format', short: '-o', help: 'output format: text or json (default text)', schema: oneOf(OUTPUT_FORMATS).default('text') },
+} satisfies Record<string, Setting>;
+
+const validateConfig = z.object(settingsShape(VALIDATE_SETTINGS));
 
 export function registerValidate(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('validate')
     .description('check Canary, MetricTemplate and AlertProvider manifests before they reach a cluster')
-    .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], options: { output: OutputFormat }) => {
-      io.setExitCode(await runValidate(paths, options.output, io));
-    });
+    .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml');
+  addSettings(command, VALIDATE_SETTINGS).action(async (paths: string[], flags: Record<string, unknown>) => {
+    const { output } = parseSettings(VALIDATE_SETTINGS, validateConfig, flags, {});
+    io.setExitCode(await runValidate(paths, output, io));
+  });
 }
 
 /** Reads the files, prints the report, and returns the exit status (0 valid, 1 invalid, 2 usage). */

@@ -1,3 +1,4 @@
+import { explainKubeFailure } from '../kube/failure-hint.js';
 import type { Informer, InformerHandler, KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import type { ObjectReader } from '../workloads/types.js';
 
@@ -39,8 +40,7 @@ export class ClusterCache implements ObjectReader {
       },
       (err: unknown) => {
         informer.stop();
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new Error(`cannot watch ${type.kind} (${type.apiVersion}): ${reason}; is its API installed in the cluster?`, { cause: err });
+        throw new Error(`cannot watch ${type.kind} (${type.apiVersion}): ${explainKubeFailure(err)}`, { cause: err });
       },
     ).finally(() => this.starting.delete(key));
     this.starting.set(key, start);

@@ -1,88 +1,64 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { PROVIDERS } from '../api/index.js';
+import { SUPPORTED_PROVIDERS } from '../routers/factory.js';
+import { existingFile, httpUrl, namespaceName, oneOf, onOff, port, text, wholeNumber } from '../util/setting-values.js';
+import { ConfigError, parseSettings, type Setting, settingsShape } from '../util/settings.js';
 
-const positiveInt = z.coerce.number().int().min(0);
+export { ConfigError };
 
-/** Every setting of `pennant run`, from flags with environment fallbacks, parsed once here. */
-export const controllerConfig = z.object({
-  kubeconfig: z.string().optional(),
-  context: z.string().optional(),
-  /** Watch one namespace; all namespaces when empty. */
-  namespace: z.string().optional(),
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * Every flag of `pennant run`, in the order `pennant run --help` lists them: the flag is `--` and
+ * the key in kebab case, the CLI registers it from here, and the schema parses flag or variable.
+ * Adding a flag is one entry here (and a row in README's table).
+ */
+export const RUN_SETTINGS = {
+  kubeconfig: { value: 'path', env: 'KUBECONFIG', help: 'kubeconfig file (default: in-cluster in a pod, else ~/.kube/config)', schema: existingFile().optional(),
+    // A list of paths: the first that exists (kubectl merges them and skips missing ones; Pennant reads one).
+    fromEnv: (list: string) => {
+      const paths = list.split(':').filter((path) => path !== '');
+      return paths.find((path) => existsSync(path)) ?? paths[0];
+    } },
+  context: { value: 'name', help: 'kubeconfig context', schema: text().optional() },
+  namespace: { value: 'name', env: 'PENNANT_NAMESPACE', help: 'watch only this namespace (default: all)', schema: namespaceName().optional() },
   // http(s) only: `prometheus:9090` is a valid URL (scheme "prometheus:") but not a Prometheus address.
-  metricsServer: z.url({ protocol: /^https?$/ }).default('http://prometheus:9090'),
-  provider: z.enum(PROVIDERS).default('kubernetes'),
-  maxConcurrentAnalyses: positiveInt.default(0).describe('0 means no limit'),
-  workers: z.coerce.number().int().min(1).max(64).default(4),
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-  clusterName: z.string().optional(),
-  queryTimeoutMs: z.coerce.number().int().min(100).default(5000),
-  crossNamespaceRefs: z.boolean().default(true),
-  /** Safety net: every Canary is reconciled at least this often even when nothing changes. */
-  resyncSeconds: z.coerce.number().int().min(10).default(300),
+  metricsServer: { value: 'url', env: 'PENNANT_METRICS_SERVER', help: 'Prometheus for the builtin metrics (default http://prometheus:9090)', schema: httpUrl('http://prometheus:9090').default('http://prometheus:9090') },
+  provider: { value: 'name', env: 'PENNANT_PROVIDER', help: `traffic provider when a Canary sets none: ${SUPPORTED_PROVIDERS.join(', ')} (default kubernetes)`, schema: oneOf(SUPPORTED_PROVIDERS).default('kubernetes') },
+  maxConcurrentAnalyses: { value: 'n', env: 'PENNANT_MAX_CONCURRENT_ANALYSES', help: 'analyses that may run at once; the rest queue (0: no limit)', schema: wholeNumber({ min: 0 }).default(0) },
+  workers: { value: 'n', env: 'PENNANT_WORKERS', help: 'Canaries reconciled in parallel, 1-64 (default 4)', schema: wholeNumber({ min: 1, max: 64 }).default(4) },
+  port: { value: 'n', env: 'PENNANT_PORT', help: 'port of /healthz, /readyz and /metrics (default 8080; 0: any free port)', schema: port().default(8080) },
+  logLevel: { value: 'level', env: 'PENNANT_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default info)`, schema: oneOf(LOG_LEVELS).default('info') },
+  clusterName: { value: 'name', env: 'PENNANT_CLUSTER_NAME', help: 'cluster name shown in alerts', schema: text().optional() },
   /**
    * The global notifier, for Canaries without `analysis.alerts` (Teams wins if both URLs are set).
    * The URLs are credentials: never log this config (the logger censors `url`, `address` and `token`
    * keys, not `slackUrl`/`msteamsUrl`); error messages name the flag, never the value.
    */
-  slackUrl: z.url({ protocol: /^https?$/ }).optional(),
-  slackChannel: z.string().min(1).optional().describe('default "general"'),
-  slackUser: z.string().min(1).optional().describe('default "pennant"'),
-  msteamsUrl: z.url({ protocol: /^https?$/ }).optional(),
+  slackUrl: { value: 'url', env: 'PENNANT_SLACK_URL', secret: true, help: 'Slack webhook for Canaries without analysis.alerts (prefer the variable: flags show in ps)', schema: httpUrl('https://hooks.slack.com/services/...').optional() },
+  slackChannel: { value: 'name', env: 'PENNANT_SLACK_CHANNEL', help: 'channel of --slack-url (default general)', schema: text().optional() },
+  slackUser: { value: 'name', env: 'PENNANT_SLACK_USER', help: 'username of --slack-url (default pennant)', schema: text().optional() },
+  msteamsUrl: { value: 'url', env: 'PENNANT_MSTEAMS_URL', secret: true, help: 'Teams webhook for Canaries without analysis.alerts; wins over --slack-url (prefer the variable)', schema: httpUrl('https://example.webhook.office.com/...').optional() },
   /** Run several replicas: only the holder of the Lease acts, the others stand by. */
-  leaderElect: z.union([z.boolean(), z.stringbool()]).default(false),
-  leaderElectionNamespace: z.string().min(1).optional().describe('default: the pod\'s namespace, else pennant-system'),
-  /** This replica's name in the Lease (the pod name in a cluster). */
-  identity: z.string().min(1).optional(),
-  /** GitSources' working copies (default: $TMPDIR/pennant-git). */
-  gitopsCacheDir: z.string().min(1).optional(),
-  /** Let a GitSource without serviceAccountName apply as the controller itself (default false). */
-  gitopsAllowControllerIdentity: z.union([z.boolean(), z.stringbool()]).optional(),
+  leaderElect: { env: 'PENNANT_LEADER_ELECT', help: 'run several replicas: only the holder of the Lease acts', schema: onOff().default(false) },
+  leaderElectionNamespace: { value: 'name', env: 'PENNANT_LEADER_ELECTION_NAMESPACE', help: 'namespace of the Lease (default: the pod\'s, else pennant-system)', schema: namespaceName().optional() },
+  /** This replica's name in the Lease (the pod name in a cluster, from the downward API). */
+  identity: { value: 'name', env: 'POD_NAME', help: 'this replica in the Lease (default: host and pid)', schema: text().optional() },
+  gitopsCacheDir: { value: 'path', env: 'PENNANT_GITOPS_CACHE_DIR', help: 'working copies of GitSources (default: $TMPDIR/pennant-git)', schema: text().optional() },
+  gitopsAllowControllerIdentity: { env: 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', help: 'let a GitSource without serviceAccountName apply as the controller (default: refused)', schema: onOff().optional() },
+} satisfies Record<string, Setting>;
+
+/** Every setting of `pennant run`: the flags above, and a few that programs (tests, the demo) set. */
+export const controllerConfig = z.object({
+  ...settingsShape(RUN_SETTINGS),
+  queryTimeoutMs: wholeNumber({ min: 100 }).default(5000),
+  crossNamespaceRefs: z.boolean().default(true),
+  /** Safety net: every Canary is reconciled at least this often even when nothing changes. */
+  resyncSeconds: wholeNumber({ min: 10 }).default(300),
 });
 export type ControllerConfig = z.infer<typeof controllerConfig>;
 
-/** Environment variables read as defaults for flags: the only place `process.env` is read. */
-export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
-  KUBECONFIG: 'kubeconfig',
-  PENNANT_NAMESPACE: 'namespace',
-  PENNANT_METRICS_SERVER: 'metricsServer',
-  PENNANT_PROVIDER: 'provider',
-  PENNANT_MAX_CONCURRENT_ANALYSES: 'maxConcurrentAnalyses',
-  PENNANT_WORKERS: 'workers',
-  PENNANT_PORT: 'port',
-  PENNANT_LOG_LEVEL: 'logLevel',
-  PENNANT_CLUSTER_NAME: 'clusterName',
-  PENNANT_SLACK_URL: 'slackUrl',
-  PENNANT_SLACK_CHANNEL: 'slackChannel',
-  PENNANT_SLACK_USER: 'slackUser',
-  PENNANT_MSTEAMS_URL: 'msteamsUrl',
-  PENNANT_LEADER_ELECT: 'leaderElect',
-  PENNANT_LEADER_ELECTION_NAMESPACE: 'leaderElectionNamespace',
-  POD_NAME: 'identity',
-  PENNANT_GITOPS_CACHE_DIR: 'gitopsCacheDir',
-  PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY: 'gitopsAllowControllerIdentity',
-};
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Flags win over environment variables; errors name the flag and what is wrong. */
+/** Flags win over environment variables; a ConfigError names each flag or variable and what is wrong. */
 export function parseControllerConfig(flags: Record<string, unknown>, env: Record<string, string | undefined>): ControllerConfig {
-  const fromEnv: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV_FLAGS)) {
-    const value = env[name];
-    // KUBECONFIG is a list of paths; like kubectl, empty entries are skipped.
-    if (value !== undefined && value !== '') fromEnv[key] = key === 'kubeconfig' ? value.split(':').find((path) => path !== '') : value;
-  }
-  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const parsed = controllerConfig.safeParse({ ...fromEnv, ...defined });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `--${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseSettings(RUN_SETTINGS, controllerConfig, flags, env);
 }
-
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -7,13 +7,15 @@ import {
   type ClientFor, GitClient, GitOpsMetrics, GitSourceController, GitWriteBack, PUSH_PATH_PREFIX, pushReceiver, secretData,
   serviceAccountUser, type SharedCache,
 } from '../gitops/index.js';
+import { explainKubeFailure } from '../kube/failure-hint.js';
 import { kubeConfigFrom } from '../kube/kubeconfig.js';
 import { RealKube } from '../kube/real.js';
-import type { KubeClient } from '../kube/types.js';
+import type { KubeClient, ResourceType } from '../kube/types.js';
 import { AlertDispatcher, alertDeliveries, globalNotifierFrom, type Notifier } from '../notify/index.js';
 import { createHttpServer, listen } from '../server/http.js';
 import type { ObjectReader } from '../workloads/types.js';
 import { canaryRef } from './act.js';
+import { checkApiServer, DEFAULT_API_CHECK } from './api-check.js';
 import { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { Controller } from './controller.js';
@@ -44,7 +46,10 @@ export async function startController(
   env: Record<string, string | undefined> = {},
 ): Promise<RunningController> {
   const connection = { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
-  const kube = new RealKube(kubeConfigFrom(connection));
+  // Informers retry a failed watch for good (a restarting API server comes back); each retry is logged with its reason.
+  const onWatchRestart = (type: ResourceType, err: unknown, retryInMs: number) =>
+    logger.warn({ kind: type.kind, apiVersion: type.apiVersion, retryInMs, err: explainKubeFailure(err) }, 'watch failed; retrying');
+  const kube = new RealKube(kubeConfigFrom(connection), { onWatchRestart });
   const metrics = new ControllerMetrics();
   metrics.info.set({ version, provider: config.provider }, 1);
   const clientFor = impersonatingClients(kube, (user) => new RealKube(kubeConfigFrom({ ...connection, impersonate: { user } })));
@@ -73,6 +78,11 @@ export async function startController(
   let onLost: (reason: string) => void = () => undefined;
   const lostLeadership = new Promise<string>((resolve) => (onLost = resolve));
   const started = (async () => {
+    await checkApiServer(kube, {
+      ...DEFAULT_API_CHECK,
+      namespace: config.namespace,
+      onRetry: (retry) => logger.warn(retry, 'cannot use the API server yet; retrying'),
+    });
     if (elector) {
       logger.info({ identity: elector.identity, lease: `${elector.namespace}/${LEASE_NAME}` }, 'waiting to lead');
       await elector.acquire(onLost);

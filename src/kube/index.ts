@@ -1,5 +1,6 @@
 export * from './types.js';
 export * from './errors.js';
+export { explainKubeFailure, isUnreachable } from './failure-hint.js';
 export { MemoryKube, type MemoryKubeOptions } from './memory.js';
 export { DEFAULT_STATUS_SUBRESOURCE_KINDS } from './memory-rules.js';
 export { RealKube, type RealKubeOptions } from './real.js';

@@ -18,6 +18,8 @@ export interface ListWatchSource {
 export interface RealInformerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Hears each failed list or watch before the retry: a controller that retries says why. */
+  onRestart?: (err: unknown, retryInMs: number) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class RealInformer implements Informer {
   private lastFailure: unknown;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly onRestart: (err: unknown, retryInMs: number) => void;
 
   constructor(
     private readonly source: ListWatchSource,
@@ -46,6 +49,7 @@ export class RealInformer implements Informer {
   ) {
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.onRestart = options.onRestart ?? (() => undefined);
   }
 
   /** Watch restarts after errors since start (a health signal; 410 relists are not counted). */
@@ -118,6 +122,7 @@ export class RealInformer implements Informer {
         }
         this.restartCount += 1;
         this.lastFailure = err;
+        this.onRestart(err, backoff);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.maxBackoffMs);
       }

@@ -25,6 +25,8 @@ export interface RealKubeOptions {
   /** Clock for Event timestamps. */
   now?: () => Date;
   informer?: RealInformerOptions;
+  /** Hears each failed list or watch of any informer, with its type, before the informer retries. */
+  onWatchRestart?: (type: ResourceType, err: unknown, retryInMs: number) => void;
 }
 
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
@@ -128,7 +130,8 @@ export class RealKube implements KubeClient {
 
   informer(type: ResourceType, options: ListOptions = {}): RealInformer {
     const source = new RealListWatch(this.rest, this.discovery, type, options);
-    return new RealInformer(source, this.options.informer);
+    const hear = this.options.onWatchRestart;
+    return new RealInformer(source, hear ? { ...this.options.informer, onRestart: (err, ms) => hear(type, err, ms) } : this.options.informer);
   }
 
   private async objectPath(ref: ObjectRef, subresource?: string): Promise<string> {

@@ -65,7 +65,7 @@ export class RestClient {
       const transport = url.protocol === 'http:' ? http : https;
       const call = transport.request(url, { ...options, ...(signal ? { signal } : {}) }, resolve);
       call.on('error', (err) => reject(networkError(req, url, err)));
-      call.setTimeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => call.destroy(new Error(`idle for ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS}ms`)));
+      call.setTimeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => call.destroy(Object.assign(new Error(`no answer for ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS}ms`), { code: IDLE_TIMEOUT })));
       call.end(body);
     });
   }
@@ -104,9 +104,24 @@ export function statusError(status: number, text: string): KubeError {
   return new KubeError(codeForStatus(status, reason), message, status);
 }
 
-function networkError(req: RestRequest, url: URL, err: Error): KubeError {
-  return new KubeError('Unavailable', `${req.method} ${url.origin}${url.pathname}: ${err.message}`, undefined, { cause: err });
+/** No HTTP answer at all: says which server, and whether it was TLS, a timeout or the connection itself. */
+function networkError(req: RestRequest, url: URL, err: Error & { code?: unknown }): KubeError {
+  const code = typeof err.code === 'string' ? err.code : '';
+  const request = `${req.method} ${url.pathname}`;
+  return new KubeError('Unavailable', `${failureOf(code, url.origin)} (${request}): ${err.message}${TLS_ERROR.test(code) ? ` (${code})` : ''}`, undefined, { cause: err });
 }
+
+function failureOf(code: string, server: string): string {
+  if (TLS_ERROR.test(code)) return `TLS with the API server ${server} failed`;
+  if (code === IDLE_TIMEOUT) return `the API server ${server} did not answer`;
+  // Our own signal (a watch stopped, the controller shutting down): not the server's fault.
+  if (code === 'ABORT_ERR') return `the request to ${server} was cancelled`;
+  return `the API server ${server} is unreachable`;
+}
+
+/** Node's and OpenSSL's codes for a failed handshake or certificate check. */
+export const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
+const IDLE_TIMEOUT = 'ETIMEDOUT';
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -3,7 +3,7 @@ import type { KubeObject, ObjectRef } from '../../src/kube/types.js';
 import type { ContractContext } from './kube-contract-watch.js';
 import { configMap, expectKubeError } from './kube-fixtures.js';
 
-const WAIT = { timeout: 30_000, interval: 50 };
+const WAIT = { timeout: 60_000, interval: 50 };
 
 /** Deletion, finalizers, garbage collection and no-op writes (part of runKubeContract). */
 export function runLifecycleContract(ctx: ContractContext): void {

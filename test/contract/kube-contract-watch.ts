@@ -16,7 +16,7 @@ interface Seen {
   oldData: unknown;
 }
 
-const WAIT = { timeout: 15_000, interval: 20 };
+const WAIT = { timeout: 60_000, interval: 20 };
 
 /** Informer and Event behaviour of the contract (part of runKubeContract). */
 export function runInformerContract(ctx: ContractContext): void {

@@ -14,7 +14,7 @@ describe('pennant run', () => {
     try {
       const port = await waitForPort(() => output);
       const get = async (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
-      await expect.poll(async () => (await get('/readyz')).status, { timeout: 30_000 }).toBe(200);
+      await expect.poll(async () => (await get('/readyz')).status, { timeout: 60_000 }).toBe(200);
       expect((await get('/healthz')).status).toBe(200);
       const metrics = await (await get('/metrics')).text();
       expect(metrics).toMatch(/^pennant_info\{version="[^"]+",provider="kubernetes"\} 1$/m);
@@ -25,11 +25,11 @@ describe('pennant run', () => {
     }
     expect(await exited).toBe(0);
     expect(output).toMatch(/"msg":"controller stopped"/);
-  }, 60_000);
+  }, 180_000);
 });
 
 async function waitForPort(output: () => string): Promise<number> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const match = /"port":(\d+),"msg":"serving/.exec(output());
     if (match) return Number(match[1]);

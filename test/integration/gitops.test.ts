@@ -131,7 +131,7 @@ describe('GitSource on the real control plane', () => {
     expect(failed.failedChecks).toBe(2);
 
     // Pennant's commit on top of the user's: the promoted template back, comments and quoting intact.
-    await expect.poll(async () => (await git.log('apps'))[0]?.author.name, { timeout: 30_000 }).toBe('Pennant');
+    await expect.poll(async () => (await git.log('apps'))[0]?.author.name, { timeout: 60_000 }).toBe('Pennant');
     const [revert, user] = await git.log('apps');
     expect(user?.sha).toBe(before);
     expect(revert?.subject).toBe(`Revert ${ns}/podinfo to podinfo:6.0.0`);
@@ -140,9 +140,9 @@ describe('GitSource on the real control plane', () => {
     expect(await git.readFile('apps', 'README.md')).toBe('apps of the tenant\n');
 
     // The sync the write-back triggered applies it: the target is back at the promoted revision.
-    await expect.poll(async () => (await sourceStatus()).lastWriteBack?.commit, { timeout: 30_000 }).toBe(revert?.sha);
-    await expect.poll(async () => (await deploymentOf(stack.kube, ns, 'podinfo')).image, { timeout: 30_000 }).toBe('podinfo:6.0.0');
-    await expect.poll(reasons, { timeout: 30_000 }).toContain('RevisionUnchanged');
+    await expect.poll(async () => (await sourceStatus()).lastWriteBack?.commit, { timeout: 60_000 }).toBe(revert?.sha);
+    await expect.poll(async () => (await deploymentOf(stack.kube, ns, 'podinfo')).image, { timeout: 60_000 }).toBe('podinfo:6.0.0');
+    await expect.poll(reasons, { timeout: 60_000 }).toContain('RevisionUnchanged');
     await new Promise((r) => setTimeout(r, 6_000));
     expect(await canaryStatus(stack.kube, ns)).toMatchObject({ phase: 'Failed', failedChecks: 2 });
     expect(await deploymentOf(stack.kube, ns, 'podinfo')).toMatchObject({ image: 'podinfo:6.0.0', replicas: 0 });
@@ -155,24 +155,24 @@ describe('GitSource on the real control plane', () => {
     await pushed({ 'apps/podinfo.yaml': podinfo('podinfo:6.0.2', '0') }, 'podinfo 6.0.2');
     expect((await notify()).status).toBe(202);
     await waitForPhase(stack.kube, ns, 'Succeeded', PHASE_TIMEOUT);
-    await expect.poll(async () => (await git.log('apps'))[0]?.subject, { timeout: 30_000 }).toBe(`Record promotion of ${ns}/podinfo: podinfo:6.0.2`);
+    await expect.poll(async () => (await git.log('apps'))[0]?.subject, { timeout: 60_000 }).toBe(`Record promotion of ${ns}/podinfo: podinfo:6.0.2`);
     const recorded = await git.readFile('apps', 'apps/canary.yaml');
     expect(recorded).toMatch(/^metadata: \{ name: podinfo, annotations: \{ pennant\.dev\/promoted: podinfo:6\.0\.2 at \d{4}-\d\d-\d\dT[\d:.]+Z \} \}$/m);
     expect(recorded?.replace(/^metadata: .*$/m, 'metadata: { name: podinfo }')).toBe(canary);
     expect(await git.readFile('apps', 'apps/podinfo.yaml')).toBe(podinfo('podinfo:6.0.2', '0'));
-    await expect.poll(async () => (await stack.kube.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: ns, name: 'podinfo' }))?.metadata.annotations?.['pennant.dev/promoted'], { timeout: 30_000 })
+    await expect.poll(async () => (await stack.kube.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: ns, name: 'podinfo' }))?.metadata.annotations?.['pennant.dev/promoted'], { timeout: 60_000 })
       .toMatch(/^podinfo:6\.0\.2 at /);
   }, 180_000);
 
   it('(d) a manifest for another team\'s namespace fails the sync with Forbidden; nothing is applied there', async () => {
     const sha = await pushed({ 'apps/reach.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: reach, namespace: ${other} }\n` }, 'reach into another namespace');
     expect((await notify()).status).toBe(202);
-    await expect.poll(ready, { timeout: 30_000 }).toMatchObject({ status: 'False', reason: 'Forbidden' });
+    await expect.poll(ready, { timeout: 60_000 }).toMatchObject({ status: 'False', reason: 'Forbidden' });
     expect((await ready())?.message).toContain(`main@sha1:${sha}: `);
     expect((await ready())?.message).toMatch(/forbidden: User "system:serviceaccount:.*:deployer" cannot (patch|create) resource "configmaps"/);
     expect(await stack.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: other, name: 'reach' })).toBeNull();
     expect(await reasons()).toContain('Forbidden');
-  }, 60_000);
+  }, 180_000);
 
   it('(f) deploy/\'s ClusterRole lets the controller do what GitOps needs as itself, and impersonate the tenant', async () => {
     for (const file of ['namespace.yaml', 'serviceaccount.yaml', 'clusterrole.yaml', 'clusterrolebinding.yaml']) {
@@ -191,7 +191,7 @@ describe('GitSource on the real control plane', () => {
     expect(await allowed({ namespace: ns, verb: 'watch', group: 'pennant.dev', resource: 'gitsources' })).toBe(true);
     expect(await allowed({ namespace: ns, verb: 'patch', group: 'pennant.dev', resource: 'gitsources', subresource: 'status' })).toBe(true);
     expect(await allowed({ namespace: ns, verb: 'delete', resource: 'configmaps' })).toBe(false);
-  }, 30_000);
+  }, 120_000);
 });
 
 /** A tenant namespace whose ServiceAccount may manage Deployments, Canaries and ConfigMaps there, and nothing else. */

@@ -48,7 +48,7 @@ describe('RealKube against a real API server', () => {
     await admin.create(binding('bob-views', { kind: 'User', name: 'pennant-bob' }));
     await admin.create(binding('team-b-views', { kind: 'Group', name: 'pennant-team-b' }));
     await admin.create(configMap(ns, 'visible', { a: '1' }));
-  }, 60_000);
+  }, 120_000);
   afterAll(() => cleanup(), 60_000);
 
   const listAs = (who: Impersonation): Promise<KubeObject[]> =>

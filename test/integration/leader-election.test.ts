@@ -31,11 +31,11 @@ describe('pennant run --leader-elect', () => {
   it('one replica leads, the other waits; the standby takes over when the leader stops', async () => {
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     const a = replica('replica-a');
-    await expect.poll(() => a.output(), { timeout: 30_000 }).toMatch(/"msg":"leading"/);
+    await expect.poll(() => a.output(), { timeout: 60_000 }).toMatch(/"msg":"leading"/);
     expect(await holder()).toBe('replica-a');
 
     const b = replica('replica-b');
-    await expect.poll(() => b.output(), { timeout: 30_000 }).toMatch(/"msg":"waiting to lead"/);
+    await expect.poll(() => b.output(), { timeout: 60_000 }).toMatch(/"msg":"waiting to lead"/);
     const port = Number(/"port":(\d+),"msg":"serving/.exec(b.output())?.[1]);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 'a standby is ready').toBe(200);
     expect(b.output()).not.toMatch(/"msg":"controller started"/);
@@ -43,9 +43,9 @@ describe('pennant run --leader-elect', () => {
 
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
-    await expect.poll(() => b.output(), { timeout: 30_000 }).toMatch(/"msg":"controller started"/);
+    await expect.poll(() => b.output(), { timeout: 60_000 }).toMatch(/"msg":"controller started"/);
     expect(await holder()).toBe('replica-b');
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });

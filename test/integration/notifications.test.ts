@@ -90,7 +90,7 @@ describe('alerts on the real control plane', () => {
 
     await stack.stop();
     stopped = true;
-    await expect.poll(() => readFileSync(stack.logFile, 'utf8'), { timeout: 5_000 }).toContain('controller stopped');
+    await expect.poll(() => readFileSync(stack.logFile, 'utf8'), { timeout: 30_000 }).toContain('controller stopped');
     const log = readFileSync(stack.logFile, 'utf8');
     expect(log).toContain('initialization completed');
     expect(log).not.toContain(slack.url);

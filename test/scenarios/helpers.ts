@@ -17,7 +17,7 @@ export async function canaryStatus(kube: KubeClient, namespace: string, name = '
   return (obj?.status ?? {}) as Status;
 }
 
-export async function waitForPhase(kube: KubeClient, namespace: string, phase: string, timeoutMs = 30_000): Promise<Status> {
+export async function waitForPhase(kube: KubeClient, namespace: string, phase: string, timeoutMs = 60_000): Promise<Status> {
   let last: Status = {};
   await vi.waitFor(async () => {
     last = await canaryStatus(kube, namespace);

@@ -30,7 +30,7 @@ describe('--max-concurrent-analyses', () => {
     } finally {
       await stack.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('Prometheus unreachable', () => {
@@ -51,7 +51,7 @@ describe('Prometheus unreachable', () => {
     } finally {
       await stack.stop();
     }
-  }, 40_000);
+  }, 120_000);
 });
 
 /**
@@ -88,7 +88,7 @@ describe('scenarios on the in-memory stack', () => {
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
     expect(await deploymentOf(stack.kube, NS, 'podinfo')).toMatchObject({ replicas: 0 });
     expect(stack.notifier.sent.map((n) => n.message)).toContain('Promotion completed! podinfo.test');
-  }, 40_000);
+  }, 120_000);
 
   it('faulty canary: rolled back after `threshold` failed checks, 100% to the primary', async () => {
     await initialise({ threshold: 3 });
@@ -106,7 +106,7 @@ describe('scenarios on the in-memory stack', () => {
     const alert = stack.notifier.sent.find((n) => n.severity === 'error');
     expect(alert?.message).toMatch(/failed checks threshold reached 3/);
     expect(alert?.fields['request-success-rate']).toMatch(/70/);
-  }, 40_000);
+  }, 120_000);
 
   it('a new revision mid-analysis restarts the analysis and promotes the newest', async () => {
     await initialise();
@@ -120,7 +120,7 @@ describe('scenarios on the in-memory stack', () => {
     expect(recorder.weights.slice(0, restart + 1)).toEqual(expect.arrayContaining([10, 20, 0]));
     expect(recorder.weights.slice(restart + 1)).toEqual([10, 20, 30, 40, 50, 0]);
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.3' });
-  }, 40_000);
+  }, 120_000);
 
   it('a confirm-promotion gate holds the promotion until it is opened', async () => {
     const gate = await startGate();
@@ -138,7 +138,7 @@ describe('scenarios on the in-memory stack', () => {
     } finally {
       await gate.close();
     }
-  }, 40_000);
+  }, 120_000);
 
   it('kubernetes provider: blue/green iterations, then promoted', async () => {
     await stack.kube.create(podinfoCanary({ namespace: NS, interval: '1s', provider: 'kubernetes', iterations: 3 }));
@@ -148,7 +148,7 @@ describe('scenarios on the in-memory stack', () => {
     const apex = await stack.kube.get({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'podinfo' });
     expect((apex?.spec as { selector: Record<string, string> }).selector).toEqual({ app: 'podinfo-primary' });
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
-  }, 40_000);
+  }, 120_000);
 
   it('a failed promotion holds the pods serving everyone; a new revision waits and is analysed once the primary is ready', async () => {
     await initialise({ maxWeight: 20, progressDeadlineSeconds: 2 });
@@ -193,7 +193,7 @@ describe('scenarios on the in-memory stack', () => {
     recorder.stop();
     expect(recorder.weights).toEqual([10, 20, 30, 40, 50, 0]);
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
-  }, 40_000);
+  }, 120_000);
 
   it('a changed ConfigMap is a new revision; its -primary copy changes only at promotion', async () => {
     await stack.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: NS }, data: { color: 'blue' } });
@@ -212,7 +212,7 @@ describe('scenarios on the in-memory stack', () => {
     const primary = await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' });
     const envFrom = (primary?.spec as { template: { spec: { containers: { envFrom?: unknown }[] } } }).template.spec.containers[0]?.envFrom;
     expect(envFrom).toEqual([{ configMapRef: { name: 'settings-primary' } }]);
-  }, 40_000);
+  }, 120_000);
 
   it('an invalid Canary gets Ready=False with the reason and nothing is created', async () => {
     const bad = podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs });
@@ -227,10 +227,10 @@ describe('scenarios on the in-memory stack', () => {
       expect(ready?.message).toBe('spec.analysis.stepWeights[1]: must be greater than the step before it (10), got 5 (list the weights in strictly ascending order, e.g. [5, 10, 20, 50])');
     });
     expect(await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' })).toBeNull();
-  }, 20_000);
+  }, 120_000);
 });
 
-async function waitFor(check: () => boolean | Promise<unknown>, timeoutMs = 20_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<unknown>, timeoutMs = 60_000): Promise<void> {
   const { vi } = await import('vitest');
   await vi.waitFor(async () => {
     const ok = await check();

@@ -194,7 +194,7 @@ describe('pennant validate', () => {
   it('exits 2 on a bad flag, through main', async () => {
     const { out, io } = capture();
     expect(await main(['node', 'pennant', 'validate', '--output', 'xml', dir], io)).toBe(2);
-    expect(out.stderr).toContain("argument 'xml' is invalid");
+    expect(out.stderr).toContain('pennant: --output: "xml" is not one of: text, json');
   });
 
   it('runs as `node bin/pennant.js validate`', async () => {
@@ -204,5 +204,5 @@ describe('pennant validate', () => {
     expect(good.stdout).toContain('1 document valid, 0 invalid, 1 skipped');
     const bad = await run(process.execPath, [bin, 'validate', path.join(dir, 'broken.yaml')], { cwd: repoRoot }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 1, stdout: expect.stringContaining(`${path.join(dir, 'broken.yaml')}:5:1: spec.targetRef: required\n  hint: `) });
-  }, 30_000);
+  });
 });

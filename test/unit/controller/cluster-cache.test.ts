@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterCache } from '../../../src/controller/cluster-cache.js';
+import { KubeError } from '../../../src/kube/errors.js';
 import { MemoryKube } from '../../../src/kube/memory.js';
 import type { Informer, KubeClient, ResourceType } from '../../../src/kube/types.js';
 
 const ROUTE: ResourceType = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
 const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
 
-/** A cluster whose API for `missing` answers 404 until `install()`. */
-function clusterWithout(missing: ResourceType) {
+/** A cluster whose API for `missing` fails with `failure` (a 404) until `install()`. */
+function clusterWithout(missing: ResourceType, failure: unknown = new KubeError('NotFound', 'the server could not find the requested resource', 404)) {
   const kube = new MemoryKube();
   let installed = false;
   const client = new Proxy(kube, {
@@ -16,7 +17,7 @@ function clusterWithout(missing: ResourceType) {
       return (type: ResourceType, options: object): Informer => {
         const informer = target.informer(type, options);
         if (installed || type.kind !== missing.kind) return informer;
-        return { ...informer, start: () => Promise.reject(new Error('the server could not find the requested resource')), stop: () => informer.stop() } as Informer;
+        return { ...informer, start: () => Promise.reject(failure), stop: () => informer.stop() } as Informer;
       };
     },
   }) as KubeClient;
@@ -44,6 +45,19 @@ describe('ClusterCache', () => {
     cluster.install();
     await cache.watch([ROUTE]);
     expect(cache.has(ROUTE)).toBe(true);
+    cache.stop();
+  });
+
+  // It used to ask "is its API installed?" whatever the failure, an unreachable server included.
+  it.each<[string, KubeError, string]>([
+    ['unreachable', new KubeError('Unavailable', 'the API server https://10.0.0.1:6443 is unreachable (GET /apis/gateway.networking.k8s.io/v1): connect ECONNREFUSED 10.0.0.1:6443'), "ECONNREFUSED 10.0.0.1:6443; check the kubeconfig's server address and that the API server is running"],
+    ['401', new KubeError('Unauthorized', 'Unauthorized', 401), '(401 Unauthorized)'],
+    ['403', new KubeError('Forbidden', 'httproutes.gateway.networking.k8s.io is forbidden', 403), '(403 Forbidden): apply deploy/'],
+  ])('a watch that fails as %s says so, and does not ask whether the API is installed', async (_name, failure, says) => {
+    const cache = new ClusterCache(clusterWithout(ROUTE, failure).client);
+    const watching = cache.watch([ROUTE]);
+    await expect(watching).rejects.toThrow(says);
+    await expect(watching).rejects.not.toThrow(/installed/);
     cache.stop();
   });
 

@@ -1,5 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ControllerConfig, parseControllerConfig } from '../../../src/controller/config.js';
+
+/** --kubeconfig and KUBECONFIG must name files that exist. */
+const dir = mkdtempSync(join(tmpdir(), 'pennant-config-'));
+const [A, B, FLAG] = ['a', 'b', 'flag'].map((name) => {
+  writeFileSync(join(dir, name), '{}');
+  return join(dir, name);
+}) as [string, string, string];
 
 const parse = (flags: Record<string, unknown> = {}, env: Record<string, string | undefined> = {}) => parseControllerConfig(flags, env);
 const failure = (flags: Record<string, unknown>, env: Record<string, string | undefined> = {}): ConfigError => {
@@ -41,7 +51,7 @@ describe('parseControllerConfig', () => {
   });
 
   it.each<[string, keyof ControllerConfig, string, unknown]>([
-    ['KUBECONFIG', 'kubeconfig', '/home/me/.kube/config', '/home/me/.kube/config'],
+    ['KUBECONFIG', 'kubeconfig', A, A],
     ['PENNANT_NAMESPACE', 'namespace', 'apps', 'apps'],
     ['PENNANT_METRICS_SERVER', 'metricsServer', 'http://prom.monitoring:9090', 'http://prom.monitoring:9090'],
     ['PENNANT_PROVIDER', 'provider', 'gatewayapi:v1', 'gatewayapi:v1'],
@@ -58,9 +68,10 @@ describe('parseControllerConfig', () => {
     ['a flag beats the environment', { workers: '2', provider: 'kubernetes' }, { PENNANT_WORKERS: '8', PENNANT_PROVIDER: 'gatewayapi:v1' }, { workers: 2, provider: 'kubernetes' }],
     ['an undefined flag leaves the environment value', { workers: undefined }, { PENNANT_WORKERS: '8' }, { workers: 8 }],
     ['an empty environment value is ignored', {}, { PENNANT_WORKERS: '', PENNANT_METRICS_SERVER: '' }, { workers: 4, metricsServer: 'http://prometheus:9090' }],
-    ['the --kubeconfig flag beats KUBECONFIG', { kubeconfig: '/flag' }, { KUBECONFIG: '/env' }, { kubeconfig: '/flag' }],
-    ['KUBECONFIG with several paths: the first', {}, { KUBECONFIG: '/a/config:/b/config:/c/config' }, { kubeconfig: '/a/config' }],
-    ['KUBECONFIG with empty entries: the first non-empty path', {}, { KUBECONFIG: ':/b/config' }, { kubeconfig: '/b/config' }],
+    ['the --kubeconfig flag beats KUBECONFIG', { kubeconfig: FLAG }, { KUBECONFIG: A }, { kubeconfig: FLAG }],
+    ['KUBECONFIG with several paths: the first', {}, { KUBECONFIG: `${A}:${B}:/c/config` }, { kubeconfig: A }],
+    ['KUBECONFIG with empty entries: the first non-empty path', {}, { KUBECONFIG: `:${B}` }, { kubeconfig: B }],
+    ['KUBECONFIG with a missing path first: the first that exists, as kubectl skips missing files', {}, { KUBECONFIG: `/missing/config:${B}` }, { kubeconfig: B }],
     ['an https metrics server', { metricsServer: 'https://prom.example.com/prometheus' }, {}, { metricsServer: 'https://prom.example.com/prometheus' }],
     ['numbers from flags are parsed too', { maxConcurrentAnalyses: '5', port: '0', resyncSeconds: '60' }, {}, { maxConcurrentAnalyses: 5, port: 0, resyncSeconds: 60 }],
     ['unknown environment variables are ignored', {}, { PENNANT_UNKNOWN: 'x', HOME: '/root' }, { workers: 4 }],
@@ -72,7 +83,7 @@ describe('parseControllerConfig', () => {
     ['workers 0', { workers: '0' }, {}, '--workers'],
     ['workers above 64', { workers: '65' }, {}, '--workers'],
     ['workers not a number', { workers: 'many' }, {}, '--workers'],
-    ['workers from the environment', {}, { PENNANT_WORKERS: 'many' }, '--workers'],
+    ['workers from the environment', {}, { PENNANT_WORKERS: 'many' }, 'PENNANT_WORKERS'],
     ['a negative max-concurrent-analyses', { maxConcurrentAnalyses: '-1' }, {}, '--max-concurrent-analyses'],
     ['a fractional max-concurrent-analyses', { maxConcurrentAnalyses: '1.5' }, {}, '--max-concurrent-analyses'],
     ['a port out of range', { port: '70000' }, {}, '--port'],
@@ -80,10 +91,12 @@ describe('parseControllerConfig', () => {
     ['an unknown log level', { logLevel: 'verbose' }, {}, '--log-level'],
     ['a metrics server that is not a URL', { metricsServer: 'not a url' }, {}, '--metrics-server'],
     ['a metrics server without http:// (parses as the URL scheme "prometheus:")', { metricsServer: 'prometheus:9090' }, {}, '--metrics-server'],
-    ['a metrics server with another scheme', {}, { PENNANT_METRICS_SERVER: 'ftp://prometheus' }, '--metrics-server'],
-    ['a resync below 10 seconds', { resyncSeconds: '5' }, {}, '--resync-seconds'],
-    ['a query timeout below 100 ms', { queryTimeoutMs: '10' }, {}, '--query-timeout-ms'],
-  ])('%s is a ConfigError naming the flag', (_, flags, env, flag) => {
+    ['a metrics server with another scheme', {}, { PENNANT_METRICS_SERVER: 'ftp://prometheus' }, 'PENNANT_METRICS_SERVER'],
+    ['KUBECONFIG where no path exists', {}, { KUBECONFIG: '/missing/a:/missing/b' }, 'KUBECONFIG'],
+    // Settings without a flag, which programs set: named as the program wrote them.
+    ['a resync below 10 seconds', { resyncSeconds: '5' }, {}, 'resyncSeconds'],
+    ['a query timeout below 100 ms', { queryTimeoutMs: '10' }, {}, 'queryTimeoutMs'],
+  ])('%s is a ConfigError naming the flag or variable', (_, flags, env, flag) => {
     const err = failure(flags, env);
     expect(err.message).toContain(`${flag}:`);
     expect(err.message).toMatch(/^invalid configuration: /);

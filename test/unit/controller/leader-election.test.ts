@@ -3,6 +3,7 @@ import { LEASE, LeaderElector, microTime } from '../../../src/controller/leader-
 import { KubeError } from '../../../src/kube/errors.js';
 import { MemoryKube } from '../../../src/kube/memory.js';
 import type { KubeClient } from '../../../src/kube/types.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const FAST = { namespace: 'pennant-system', name: 'pennant-leader', leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
 const lease = (kube: KubeClient) => kube.get({ ...LEASE, namespace: FAST.namespace, name: FAST.name });
@@ -64,7 +65,7 @@ describe('LeaderElector', () => {
     await a.acquire((reason) => { lost = reason; });
     const b = elector(kube, 'b').acquire(() => undefined);
     cut();
-    await expect.poll(() => lost, { timeout: 10_000, interval: 20 }).toMatch(/renewing the lease failed: connection refused/);
+    await expect.poll(() => lost, IO_WAIT).toMatch(/renewing the lease failed: connection refused/);
     expect(a.isLeader).toBe(false);
     await b;
     expect(await holder(kube)).toBe('b');
@@ -74,7 +75,7 @@ describe('LeaderElector', () => {
     const kube = new MemoryKube();
     const won: string[] = [];
     const candidates = ['a', 'b', 'c'].map((id) => elector(kube, id).acquire(() => undefined).then(() => won.push(id), () => undefined));
-    await expect.poll(() => won.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => won.length, IO_WAIT).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
     expect(won).toHaveLength(1);
     expect(await holder(kube)).toBe(won[0]);

@@ -17,6 +17,7 @@ import type {
 import { LogNotifier } from '../../../src/notify/index.js';
 import { setImage, waitForPhase } from '../../scenarios/helpers.js';
 import { grantsOfPermissions, resourceOf } from './rbac.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 /**
  * Records, as RBAC would see them, the requests the controller makes: apply is PATCH, plus create
@@ -122,17 +123,17 @@ describe('the controller on an in-memory cluster', () => {
       rules: canaryProblems,
     });
     await controller.start();
-    await vi.waitFor(async () => expect(await memory.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: NS, name: 'backend' })).not.toBeNull(), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect(await memory.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: NS, name: 'backend' })).not.toBeNull(), { ...IO_WAIT, interval: 100 });
     for (const ref of INGRESS_ROUTED) {
-      await vi.waitFor(async () => expect(await memory.get({ ...ref, namespace: NS }), ref.kind).not.toBeNull(), { timeout: 20_000, interval: 100 });
+      await vi.waitFor(async () => expect(await memory.get({ ...ref, namespace: NS }), ref.kind).not.toBeNull(), { ...IO_WAIT, interval: 100 });
     }
     // A whole life: initialised, one revision analysed and promoted, deleted with revertOnDeletion.
     await waitForPhase(memory, NS, 'Initialized');
     await setImage(memory, NS, 'podinfo:6.0.1');
     await waitForPhase(memory, NS, 'Succeeded');
     await memory.delete(CANARY);
-    await vi.waitFor(async () => expect(await memory.get(CANARY)).toBeNull(), { timeout: 20_000, interval: 100 });
-  }, 60_000);
+    await vi.waitFor(async () => expect(await memory.get(CANARY)).toBeNull(), { ...IO_WAIT, interval: 100 });
+  }, 120_000);
 
   afterAll(async () => {
     await controller?.stop();

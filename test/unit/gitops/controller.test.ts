@@ -16,6 +16,7 @@ import { DEFAULT_STATUS_SUBRESOURCE_KINDS, KubeError, MemoryKube } from '../../.
 import type { KubeClient, KubeObject, ObjectRef } from '../../../src/kube/types.js';
 import { startGitServer, type GitServer } from '../../harness/index.js';
 import { CANARY_YAML, PODINFO_YAML } from './fixtures.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const TOKEN = 'sync-t0ken';
 const NS = 'tenant';
@@ -75,7 +76,7 @@ describe('GitSourceController on the in-memory cluster, syncing a real repositor
   const ready = async (name = 'apps') => (await status(name)).conditions?.find((c) => c.type === 'Ready');
   const exists = async (kind: string, name: string, namespace = NS, apiVersion = 'v1') => (await kube.get({ apiVersion, kind, namespace, name })) !== null;
   const push = async (files: Record<string, string | null>, message: string) => server.commitFiles('apps', files, message);
-  const waitFor = async (check: () => Promise<void>) => vi.waitFor(check, { timeout: 15_000, interval: 50 });
+  const waitFor = async (check: () => Promise<void>) => vi.waitFor(check, { ...IO_WAIT, interval: 50 });
   const revisionOf = (sha: string) => `main@sha1:${sha}`;
 
   beforeAll(async () => {
@@ -84,7 +85,7 @@ describe('GitSourceController on the in-memory cluster, syncing a real repositor
     await server.createRepo('apps');
     await kube.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git', namespace: NS }, data: { token: Buffer.from(TOKEN).toString('base64') } });
     await start();
-  }, 20_000);
+  });
   afterAll(async () => {
     await controller?.stop();
     await server.stop();

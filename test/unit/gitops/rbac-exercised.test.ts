@@ -17,6 +17,7 @@ import type { ApplyOptions, EventInput, Informer, KubeClient, KubeObject, ListOp
 import { startGitServer, type GitServer } from '../../harness/index.js';
 import { grantsOfPermissions, resourceOf } from '../deploy/rbac.js';
 import { CANARY_YAML } from './fixtures.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 /** The controller identity's requests as RBAC sees them (see test/unit/deploy/rbac-exercised.test.ts). */
 class RecordingKube implements KubeClient {
@@ -74,8 +75,8 @@ describe('the GitSource controller\'s own requests', () => {
     });
     await controller.start();
     await memory.create({ apiVersion: 'pennant.dev/v1beta1', kind: 'GitSource', metadata: { name: 'apps', namespace: 't' }, spec: { url: `${server.url}/apps.git`, serviceAccountName: 'deployer' } });
-    await vi.waitFor(async () => expect((await memory.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'GitSource', namespace: 't', name: 'apps' }))?.status).toMatchObject({ lastAppliedRevision: expect.any(String) }), { timeout: 15_000, interval: 50 });
-  }, 30_000);
+    await vi.waitFor(async () => expect((await memory.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'GitSource', namespace: 't', name: 'apps' }))?.status).toMatchObject({ lastAppliedRevision: expect.any(String) }), { ...IO_WAIT, interval: 50 });
+  });
   afterAll(async () => {
     await controller?.stop();
     await server.stop();

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryKube } from '../../../src/kube/memory.js';
 import type { ListOptions, WatchEventType } from '../../../src/kube/types.js';
 import { configMap } from '../../contract/kube-fixtures.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' };
 
@@ -21,7 +22,7 @@ describe('MemoryInformer', () => {
     expect(seen).toEqual([]);
     await created;
     await kube.patch({ ...CM, namespace: 'a', name: 'x' }, { data: { v: '1' } });
-    await vi.waitFor(() => expect(seen).toEqual(['ADDED a/x', 'MODIFIED a/x']));
+    await vi.waitFor(() => expect(seen).toEqual(['ADDED a/x', 'MODIFIED a/x']), IO_WAIT);
   });
 
   it.each<[string, ListOptions, string[]]>([
@@ -36,7 +37,7 @@ describe('MemoryInformer', () => {
     await kube.create(configMap('b', 'y', {}, { app: 'web' }));
     await kube.create(configMap('a', 'z', {}, { app: 'db' }));
     await kube.create({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'a', name: 'secret', labels: { app: 'web' } } });
-    await vi.waitFor(() => expect(seen).toEqual(expected));
+    await vi.waitFor(() => expect(seen).toEqual(expected), IO_WAIT);
   });
 
   it('stops delivering after stop() and after unsubscribe', async () => {
@@ -45,10 +46,10 @@ describe('MemoryInformer', () => {
     const other: string[] = [];
     const unsubscribe = informer.onChange((type) => other.push(type));
     await kube.create(configMap('a', 'x', {}));
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    await vi.waitFor(() => expect(seen).toHaveLength(1), IO_WAIT);
     unsubscribe();
     await kube.create(configMap('a', 'y', {}));
-    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    await vi.waitFor(() => expect(seen).toHaveLength(2), IO_WAIT);
     informer.stop();
     await kube.create(configMap('a', 'z', {}));
     await Promise.resolve();
@@ -69,8 +70,8 @@ describe('MemoryInformer', () => {
       });
       await kube.create(configMap('a', 'x', {}));
       await kube.create(configMap('a', 'y', {}));
-      await vi.waitFor(() => expect(seen).toEqual(['ADDED a/x', 'ADDED a/y']));
-      await vi.waitFor(() => expect(uncaught).toEqual([boom, boom]));
+      await vi.waitFor(() => expect(seen).toEqual(['ADDED a/x', 'ADDED a/y']), IO_WAIT);
+      await vi.waitFor(() => expect(uncaught).toEqual([boom, boom]), IO_WAIT);
     } finally {
       process.off('uncaughtException', onUncaught);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryKube } from '../../../src/kube/memory.js';
 import type { KubeObject, ObjectRef, WatchEventType } from '../../../src/kube/types.js';
 import { configMap, deployment, expectKubeError } from '../../contract/kube-fixtures.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const NS = 'test';
 const cmRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name });
@@ -48,7 +49,7 @@ describe('MemoryKube: deep-copy isolation', () => {
       obj.data = { a: 'mutated' };
     });
     await kube.create(configMap(NS, 'x', { a: '1' }));
-    await vi.waitFor(() => expect(informer.get(NS, 'x')?.data).toEqual({ a: '1' }));
+    await vi.waitFor(() => expect(informer.get(NS, 'x')?.data).toEqual({ a: '1' }), IO_WAIT);
   });
 });
 
@@ -153,7 +154,7 @@ describe('MemoryKube: finalizers and garbage collection', () => {
     expect(await kube.get(cmRef('f'))).not.toBeNull();
     await kube.patch(cmRef('f'), [{ op: 'remove', path: '/metadata/finalizers/0' }], 'json');
     expect(await kube.get(cmRef('f'))).toBeNull();
-    await vi.waitFor(() => expect(events.map(([t]) => t)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']));
+    await vi.waitFor(() => expect(events.map(([t]) => t)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']), IO_WAIT);
   });
 
   it('refuses new finalizers on an object being deleted', async () => {

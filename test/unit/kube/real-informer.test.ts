@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KubeError } from '../../../src/kube/errors.js';
 import { RealInformer, type ListWatchEvent, type ListWatchSource } from '../../../src/kube/real-informer.js';
 import type { KubeObject } from '../../../src/kube/types.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const cm = (name: string, resourceVersion: string, data: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -67,7 +68,7 @@ describe('RealInformer', () => {
     const seen = record(informer);
     await informer.start();
     expect(informer.list().map((o) => o.metadata.name)).toEqual(['a']);
-    await vi.waitFor(() => expect(source.watchedFrom).toEqual(['10', '16']));
+    await vi.waitFor(() => expect(source.watchedFrom).toEqual(['10', '16']), IO_WAIT);
     expect(seen).toEqual(['ADDED b@11', 'MODIFIED a@12 (was @5)', 'DELETED b@16 (was @11)']);
     expect(informer.get('ns', 'a')?.data).toEqual({ v: '2' });
     expect(informer.restarts).toBe(0);
@@ -84,7 +85,7 @@ describe('RealInformer', () => {
     const informer = make(source);
     const seen = record(informer);
     await informer.start();
-    await vi.waitFor(() => expect(source.watchedFrom).toEqual(['3', '9']));
+    await vi.waitFor(() => expect(source.watchedFrom).toEqual(['3', '9']), IO_WAIT);
     expect(seen).toEqual(['DELETED drop@3 (was @3)', 'MODIFIED change@7 (was @2)', 'ADDED new@8']);
     expect(informer.restarts).toBe(0);
   });
@@ -104,6 +105,17 @@ describe('RealInformer', () => {
     expect(informer.restarts).toBe(7); // every failed watch, the last one included
     expect(informer.lastError).toBeInstanceOf(KubeError);
     expect(source.watchedFrom.every((rv) => rv === '1')).toBe(true);
+  });
+
+  it('tells each failure and the wait before its retry, so a controller that retries can say why', async () => {
+    vi.useFakeTimers();
+    const heard: string[] = [];
+    const source = new ScriptedSource([{ items: [], resourceVersion: '1' }], [failing('connection refused'), failing('connection reset')]);
+    const informer = new RealInformer(source, { initialBackoffMs: 100, maxBackoffMs: 1000, onRestart: (err, ms) => heard.push(`${(err as Error).message} ${ms}`) });
+    await informer.start();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(heard).toEqual(['connection refused 100', 'connection reset 200']);
+    informer.stop();
   });
 
   it('resets the backoff after a watch that ran normally', async () => {
@@ -157,7 +169,7 @@ describe('RealInformer', () => {
     expect(second).toBe(false);
     release();
     await first;
-    await vi.waitFor(() => expect(second).toBe(true));
+    await vi.waitFor(() => expect(second).toBe(true), IO_WAIT);
     expect(informer.list()).toHaveLength(1);
   });
 });

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KubeErrorCode } from '../../../src/kube/errors.js';
 import { kubeConfigFrom } from '../../../src/kube/kubeconfig.js';
+import { isUnreachable } from '../../../src/kube/failure-hint.js';
 import { RealKube } from '../../../src/kube/real.js';
+import { RestClient } from '../../../src/kube/rest-client.js';
 import type { ObjectRef } from '../../../src/kube/types.js';
 import { configMap, deployment, expectKubeError } from '../../contract/kube-fixtures.js';
 import { FakeApiServer } from './fake-api-server.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const cmRef: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'cm' };
 const CM_PATH = '/api/v1/namespaces/ns/configmaps/cm';
@@ -48,6 +51,22 @@ describe('RealKube over HTTP (fake API server)', () => {
     const err = await expectKubeError(kube.update(configMap('ns', 'cm', {})), expected);
     expect(err.status).toBe(code);
     expect(err.message).toBe(`update v1 ConfigMap ns/cm: ${reason ? `${reason} happened` : '<html>bad gateway</html>'}`);
+  });
+
+  it('a server that accepts the connection and never answers: "did not answer", after the request\'s timeout', async () => {
+    server.route = () => ({ stream: () => undefined });
+    const err = await expectKubeError(new RestClient(kubeConfigFrom({ kubeconfig })).request({ method: 'GET', path: '/api/v1/namespaces', timeoutMs: 100 }), 'Unavailable');
+    expect(err.message).toBe(`the API server ${server.url} did not answer (GET /api/v1/namespaces): no answer for 100ms`);
+    expect(isUnreachable(err)).toBe(true);
+  });
+
+  it('a request we cancel is not the server being unreachable', async () => {
+    server.route = () => ({ stream: () => undefined });
+    const abort = new AbortController();
+    const streaming = new RestClient(kubeConfigFrom({ kubeconfig })).stream({ method: 'GET', path: '/api/v1/namespaces' }, abort.signal);
+    abort.abort();
+    const err = await expectKubeError(streaming, 'Unavailable');
+    expect(err.message).toMatch(new RegExp(`^the request to ${server.url} was cancelled \\(GET /api/v1/namespaces\\)`));
   });
 
   it('a network failure is Unavailable', async () => {
@@ -144,8 +163,8 @@ describe('RealKube over HTTP (fake API server)', () => {
       const seen: string[] = [];
       informer.onChange((type, obj) => seen.push(`${type} ${obj.kind} ${obj.metadata.name}@${obj.metadata.resourceVersion}`));
       await informer.start();
-      await vi.waitFor(() => expect(seen).toEqual(['MODIFIED ConfigMap a@6', 'DELETED ConfigMap a@6', 'ADDED ConfigMap b@7']));
-      await vi.waitFor(() => expect(server.requestsTo(listPath).at(-1)?.query.get('resourceVersion')).toBe('8'));
+      await vi.waitFor(() => expect(seen).toEqual(['MODIFIED ConfigMap a@6', 'DELETED ConfigMap a@6', 'ADDED ConfigMap b@7']), IO_WAIT);
+      await vi.waitFor(() => expect(server.requestsTo(listPath).at(-1)?.query.get('resourceVersion')).toBe('8'), IO_WAIT);
       expect(server.requestsTo(listPath).at(-1)?.query.get('allowWatchBookmarks')).toBe('true');
       expect(informer.restarts).toBe(0);
       informer.stop();
@@ -161,7 +180,7 @@ describe('RealKube over HTTP (fake API server)', () => {
       };
       const informer = kube.informer({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'ns' });
       await informer.start();
-      await vi.waitFor(() => expect(watches).toBe(2));
+      await vi.waitFor(() => expect(watches).toBe(2), IO_WAIT);
       expect(informer.restarts).toBe(1);
       expect(informer.lastError).toMatchObject({ code: 'Unavailable' });
       informer.stop();

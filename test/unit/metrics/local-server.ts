@@ -68,10 +68,10 @@ export function text(res: http.ServerResponse, status: number, body: string, con
 }
 
 /** A throwaway self-signed certificate for 127.0.0.1, made with openssl; undefined when it is missing. */
-export function selfSignedCert(): { key: string; cert: string } | undefined {
+export function selfSignedCert(openssl = 'openssl'): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'pennant-cert-'));
   try {
-    execFileSync('openssl', [
+    execFileSync(openssl, [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
@@ -82,4 +82,23 @@ export function selfSignedCert(): { key: string; cert: string } | undefined {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface TlsTestCert {
+  /** Only on a developer's machine without openssl: CI (CI=true) never skips, as with the integration tier. */
+  skip: boolean;
+  /** The certificate; throws, failing the test, when openssl could not make one. */
+  cert(): { key: string; cert: string };
+}
+
+/** The certificate of the TLS tests: `it.skipIf(tls.skip)(…, () => serve(tls.cert()))`. */
+export function tlsTestCert(env: Record<string, string | undefined> = process.env, openssl = 'openssl'): TlsTestCert {
+  const made = selfSignedCert(openssl);
+  return {
+    skip: made === undefined && env.CI !== 'true',
+    cert: () => {
+      if (made) return made;
+      throw new Error(`the TLS tests need ${openssl} to make a self-signed certificate, and CI never skips them: install openssl`);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricError, PrometheusProvider, collapseWhitespace, prometheusAuth, type PrometheusConfig } from '../../../src/metrics/index.js';
-import { closedPortUrl, json, selfSignedCert, startServer, text, type LocalServer, type SeenRequest } from './local-server.js';
+import { closedPortUrl, json, startServer, text, tlsTestCert, type LocalServer, type SeenRequest } from './local-server.js';
 
 const sample = (value: string) => ({ metric: {}, value: [1_700_000_000.5, value] });
 const vector = (...values: string[]) => ({ status: 'success', data: { resultType: 'vector', result: values.map(sample) } });
@@ -125,12 +125,12 @@ describe('PrometheusProvider requests', () => {
     expect(err.message).not.toMatch(/hunter2|admin/);
   });
 
-  const tls = selfSignedCert();
-  it.skipIf(tls === undefined).each([
+  const tls = tlsTestCert();
+  it.skipIf(tls.skip).each([
     [false, 'Unreachable'],
     [true, null],
   ])('https with a self-signed certificate, insecureSkipVerify %s', async (insecureSkipVerify, code) => {
-    const prom = await fakePrometheus((_req, res) => json(res, 200, vector('3')), tls);
+    const prom = await fakePrometheus((_req, res) => json(res, 200, vector('3')), tls.cert());
     const result = provider(prom.url, { insecureSkipVerify }).query('up', signal());
     if (code === null) await expect(result).resolves.toBe(3);
     else expect((await queryError(result)).code).toBe(code);

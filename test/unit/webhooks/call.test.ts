@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Canary, CanaryWebhook } from '../../../src/api/index.js';
 import { buildPayload, callWebhook } from '../../../src/webhooks/index.js';
-import { closedPortUrl, selfSignedCert, startServer, text, type Handler, type LocalServer } from '../metrics/local-server.js';
+import { closedPortUrl, startServer, text, tlsTestCert, type Handler, type LocalServer } from '../metrics/local-server.js';
+import { IO_WAIT } from '../../harness/wait.js';
 
 const canary: Canary = {
   apiVersion: 'pennant.dev/v1beta1',
@@ -114,7 +115,7 @@ describe('callWebhook', () => {
     const controller = new AbortController();
     const pending = callWebhook(hook(s.url, { retries: 5 }), payload, { signal: controller.signal, backoffBaseMs: 60_000 });
     // abort once the first attempt has been answered, so the test does not depend on machine speed
-    await vi.waitFor(() => expect(s.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(s.requests).toHaveLength(1), IO_WAIT);
     controller.abort();
     const result = await pending;
     expect(result.ok).toBe(false);
@@ -146,12 +147,12 @@ describe('callWebhook', () => {
     expect(s.requests).toHaveLength(0);
   });
 
-  const tls = selfSignedCert();
-  it.skipIf(tls === undefined).each([
+  const tls = tlsTestCert();
+  it.skipIf(tls.skip).each([
     [false, false],
     [true, true],
   ])('https with a self-signed certificate, disableTLS %s passes: %s', async (disableTLS, ok) => {
-    const s = await hookServer(statuses(200), tls);
+    const s = await hookServer(statuses(200), tls.cert());
     const result = await callWebhook(hook(s.url, { disableTLS, retries: 2 }), payload, options());
     expect(result.ok).toBe(ok);
     if (!ok) expect(result.message).not.toMatch(/after \d attempts/); // certificate errors are not retried
