@@ -181,7 +181,7 @@ describe('scenarios on the in-memory stack', () => {
     expect(end.lastAppliedSpec).not.toBe(end.lastPromotedSpec);
     expect(await deploymentOf(stack.kube, NS, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
     expect(((await stack.kube.get(targetRef))?.spec as { paused?: boolean }).paused).toBeUndefined();
-  }, 40_000);
+  }, 120_000);
 
   it('a controller restarted mid-analysis carries on from the status to the same outcome', async () => {
     await initialise();
