@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatPath } from '../../../src/api/issues.js';
 import { validateManifest } from '../../../src/api/validate.js';
 import { validateYamlText } from '../../../src/cli/validate-report.js';
-import { examplesDir, loadExamples, MISSING_EXAMPLES } from './flagger-examples.js';
+import { exampleDir, loadExamples, MISSING_EXAMPLES } from './flagger-examples.js';
 
 const complete = loadExamples('complete');
 const fragments = loadExamples('fragments');
@@ -14,10 +13,8 @@ const describeIssues = (doc: unknown): string[] =>
   validateManifest(doc).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
 
 describe("Flagger's documentation examples", () => {
-  it('are present next to the repository', () => {
-    for (const set of ['complete', 'fragments']) {
-      expect(existsSync(path.join(examplesDir, set)), MISSING_EXAMPLES).toBe(true);
-    }
+  it('are vendored in the repository', () => {
+    for (const set of ['complete', 'fragments'] as const) expect(existsSync(exampleDir(set)), MISSING_EXAMPLES).toBe(true);
     expect(complete.length, MISSING_EXAMPLES).toBeGreaterThan(0);
     expect(fragments.length, MISSING_EXAMPLES).toBeGreaterThan(0);
   });
