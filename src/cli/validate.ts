@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import { DEFAULT_PROVIDER, PROVIDERS, type Provider } from '../api/index.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
 import { exitCodeFor, formatJson, formatText, summarize, validateYamlText } from './validate-report.js';
 
@@ -12,13 +13,23 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description('check Canary, MetricTemplate and AlertProvider manifests before they reach a cluster')
     .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], options: { output: OutputFormat }) => {
-      io.setExitCode(await runValidate(paths, options.output, io));
+    .addOption(
+      new Option('--provider <name>', "provider of a Canary that sets none: the controller's --provider")
+        .choices(PROVIDERS)
+        .default(DEFAULT_PROVIDER),
+    )
+    .action(async (paths: string[], options: { output: OutputFormat; provider: Provider }) => {
+      io.setExitCode(await runValidate(paths, options.output, io, options.provider));
     });
 }
 
 /** Reads the files, prints the report, and returns the exit status (0 valid, 1 invalid, 2 usage). */
-export async function runValidate(paths: readonly string[], output: OutputFormat, io: CliIo): Promise<number> {
+export async function runValidate(
+  paths: readonly string[],
+  output: OutputFormat,
+  io: CliIo,
+  defaultProvider: Provider = DEFAULT_PROVIDER,
+): Promise<number> {
   let files: string[];
   try {
     files = await collectYamlFiles(paths);
@@ -27,7 +38,7 @@ export async function runValidate(paths: readonly string[], output: OutputFormat
     io.stderr(`pennant validate: ${error.message}\n`);
     return EXIT.usage;
   }
-  const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'))));
+  const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'), { defaultProvider })));
   io.stdout(output === 'json' ? formatJson(reports) : formatText(reports));
   return exitCodeFor(summarize(reports));
 }

@@ -11,6 +11,7 @@ import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
 import { CANARY, errorMessage, reconcile, type ReconcilerDeps, ShutdownError } from './reconciler.js';
 import { CanaryMetricsRecorder } from './record-metrics.js';
+import type { CanaryRules } from './rules.js';
 import { type Clock, Scheduler, systemClock } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -33,7 +34,7 @@ export interface ControllerDeps {
   metrics: ControllerMetrics;
   notifier: Notifier;
   writeBack: WriteBack;
-  rules: (raw: KubeObject) => string[];
+  rules: CanaryRules;
   clock?: Clock;
   callHook?: HookCaller;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Provider } from '../../../src/api/index.js';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 /** Flagger's manifests vendored into the repository (test/fixtures/flagger/README.md says where from). */
@@ -40,4 +41,21 @@ export function loadExamples(set: ExampleSet): Example[] {
       const original = readFileSync(path.join(dir, file), 'utf8');
       return { file, original, text: swapApiVersion(original) };
     });
+}
+
+/**
+ * The `-mesh-provider` Flagger ran with where these manifests come from: what a Canary without
+ * spec.provider is routed by. The e2e suite installs Flagger per router (`test/<router>/install.sh`;
+ * Linkerd through the Gateway API since Flagger 1.37); the docs' tutorials say which provider they
+ * install; everything else assumes Flagger's default, istio.
+ */
+const MESH_PROVIDER: Readonly<Record<string, Provider>> = {
+  apisix: 'apisix', contour: 'contour', gatewayapi: 'gatewayapi:v1', gloo: 'gloo', gloomesh: 'gloo', istio: 'istio',
+  keda: 'kubernetes', knative: 'knative', kubernetes: 'kubernetes', kuma: 'kuma', linkerd: 'gatewayapi:v1beta1',
+  nginx: 'nginx', osm: 'osm', skipper: 'skipper', traefik: 'traefik',
+};
+
+export function meshProviderOf(set: ExampleSet, file: string): Provider {
+  const router = set === 'e2e' ? file.split('-')[0] : /^docs_gitbook_tutorials_([a-z]+)-progressive-delivery_/.exec(file)?.[1];
+  return MESH_PROVIDER[router ?? ''] ?? 'istio';
 }

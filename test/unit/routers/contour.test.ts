@@ -60,7 +60,7 @@ describe('ContourRouter', () => {
   };
 
   it('has weights, match and mirror, and watches HTTPProxies', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: true });
+    expect(router.capabilities).toEqual({ provider: 'contour', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([HTTPPROXY, SERVICE, DEPLOYMENT]));
   });
 

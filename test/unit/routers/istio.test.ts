@@ -62,7 +62,7 @@ describe('IstioRouter', () => {
   };
 
   it('has weights, match and mirror, and watches what it reads', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: true });
+    expect(router.capabilities).toEqual({ provider: 'istio', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: true });
     expect(router.watches).toEqual(expect.arrayContaining([VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE, DEPLOYMENT]));
   });
 

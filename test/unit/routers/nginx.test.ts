@@ -97,7 +97,7 @@ describe('NginxRouter', () => {
   };
 
   it('has weights and match, no mirror, and watches Ingresses', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: false });
+    expect(router.capabilities).toEqual({ provider: 'nginx', weights: true, match: true, mirror: false, mirrorWeight: false, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([INGRESS, SERVICE, DEPLOYMENT]));
   });
 

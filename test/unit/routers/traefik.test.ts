@@ -55,7 +55,7 @@ describe('TraefikRouter', () => {
   };
 
   it('has weights only: no header matches (as in Flagger), no mirroring with weights', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: false, mirror: false });
+    expect(router.capabilities).toEqual({ provider: 'traefik', weights: true, match: false, mirror: false, mirrorWeight: false, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([TRAEFIK_SERVICE, SERVICE, DEPLOYMENT]));
   });
 
