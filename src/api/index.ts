@@ -8,3 +8,6 @@ export * from './issues.js';
 export * from './rules.js';
 export * from './validate.js';
 export * from './crd.js';
+export * from './capabilities.js';
+export * from './adaptation.js';
+export * from './provider-rules.js';

@@ -2,10 +2,12 @@
 export type PathSegment = string | number;
 
 /**
- * `error`: the document would be rejected or misbehave. `skip`: the document is not a Pennant kind,
- * so nothing was checked (a directory of manifests holds Deployments too).
+ * `error`: the document would be rejected or misbehave. `warning`: Flagger and Pennant accept it, but
+ * part of it is ignored or runs differently than written (validate exits 0; the controller records
+ * an Event). `skip`: the document is not a Pennant kind, so nothing was checked (a directory of
+ * manifests holds Deployments too).
  */
-export type IssueSeverity = 'error' | 'skip';
+export type IssueSeverity = 'error' | 'warning' | 'skip';
 
 /**
  * Which YAML node a position should point at: `key` for an unknown field (the key is the mistake),
@@ -28,6 +30,12 @@ export interface ValidationIssue extends RuleIssue {
 
 export const errorIssue = (issue: RuleIssue, anchor: IssueAnchor = 'value'): ValidationIssue => ({
   severity: 'error',
+  anchor,
+  ...issue,
+});
+
+export const warningIssue = (issue: RuleIssue, anchor: IssueAnchor = 'value'): ValidationIssue => ({
+  severity: 'warning',
   anchor,
   ...issue,
 });

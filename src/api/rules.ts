@@ -1,19 +1,20 @@
 import type { AlertProviderSpec } from './alert-provider.js';
 import type { CanaryAnalysis, CanarySpec } from './canary.js';
-import type { RuleIssue } from './issues.js';
+import { BUILTIN_METRICS } from './capabilities.js';
+import { errorIssue, type RuleIssue, type ValidationIssue, warningIssue } from './issues.js';
 import { closest } from './suggest.js';
 
 /**
  * Cross-field rules: what a single field's schema cannot say. Pure functions over a spec that already
- * passed its zod schema; paths start at the object root (`spec.analysis.stepWeights[2]`). Support of a
- * feature by a given provider is not checked here: the router factory knows that.
+ * passed its zod schema; paths start at the object root (`spec.analysis.stepWeights[2]`). What a
+ * provider supports is checked apart, against the capability table (provider-rules.ts).
  */
 export interface CanaryRule {
   name: string;
+  /** `warning`: Flagger accepts it and Pennant runs it, but part of it is ignored; default `error`. */
+  severity?: 'warning';
   check: (spec: CanarySpec) => RuleIssue[];
 }
-
-export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
 export const GATE_HOOKS = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'] as const;
 
 const ANALYSIS = ['spec', 'analysis'] as const;
@@ -104,7 +105,7 @@ function serviceForWorkloads(spec: CanarySpec): RuleIssue[] {
 export const CANARY_RULES: readonly CanaryRule[] = [
   { name: 'one-strategy', check: oneStrategy },
   { name: 'weights', check: weights },
-  { name: 'max-weight-with-steps', check: maxWeightWithSteps },
+  { name: 'max-weight-with-steps', severity: 'warning', check: maxWeightWithSteps },
   { name: 'timing', check: timing },
   { name: 'service-for-workloads', check: serviceForWorkloads },
   { name: 'metric-source', check: (spec) => metricSources(spec.analysis) },
@@ -113,8 +114,8 @@ export const CANARY_RULES: readonly CanaryRule[] = [
   { name: 'session-cookies', check: (spec) => sessionCookies(spec.analysis) },
 ];
 
-export function checkCanaryRules(spec: CanarySpec): RuleIssue[] {
-  return CANARY_RULES.flatMap((rule) => rule.check(spec));
+export function checkCanaryRules(spec: CanarySpec): ValidationIssue[] {
+  return CANARY_RULES.flatMap((rule) => rule.check(spec).map((issue) => (rule.severity === 'warning' ? warningIssue(issue) : errorIssue(issue))));
 }
 
 function metricSources(analysis: CanaryAnalysis): RuleIssue[] {

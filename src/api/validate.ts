@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { alertProvider } from './alert-provider.js';
-import { API_GROUP, API_VERSION, canary, FLAGGER_GROUP } from './canary.js';
+import { API_GROUP, API_VERSION, canary, FLAGGER_GROUP, type Provider } from './canary.js';
+import { DEFAULT_PROVIDER } from './capabilities.js';
 import { type GitSourceSpec, gitSource } from './git-source.js';
 import { describeValue, errorIssue, type PathSegment, type RuleIssue, type ValidationIssue } from './issues.js';
 import { inputJsonSchema } from './json-schema.js';
 import { metricTemplate } from './metric-template.js';
+import { checkMetricTemplateSupport, checkProviderSupport } from './provider-rules.js';
 import { checkAlertProviderRules, checkCanaryRules } from './rules.js';
 import { closest } from './suggest.js';
 import { findUnknownFields } from './unknown-fields.js';
@@ -12,21 +14,28 @@ import { formatZodIssues } from './zod-issues.js';
 
 export const PENNANT_API_VERSION = `${API_GROUP}/${API_VERSION}`;
 
-interface KindCheck {
-  schema: z.ZodType;
-  rules: (parsed: unknown) => RuleIssue[];
+export interface ValidationOptions {
+  /** The provider of a Canary that sets none: the controller's `--provider` (default kubernetes). */
+  defaultProvider?: Provider;
 }
 
-const kindCheck = <T>(schema: z.ZodType<T>, rules: (parsed: T) => RuleIssue[]): KindCheck => ({
+interface KindCheck {
+  schema: z.ZodType;
+  rules: (parsed: unknown, options: Required<ValidationOptions>) => ValidationIssue[];
+}
+
+const kindCheck = <T>(schema: z.ZodType<T>, rules: (parsed: T, options: Required<ValidationOptions>) => ValidationIssue[]): KindCheck => ({
   schema,
-  rules: (parsed) => rules(parsed as T),
+  rules: (parsed, options) => rules(parsed as T, options),
 });
 
+const errors = (issues: RuleIssue[]): ValidationIssue[] => issues.map((issue) => errorIssue(issue));
+
 const KINDS: Record<string, KindCheck> = {
-  Canary: kindCheck(canary, (c) => checkCanaryRules(c.spec)),
-  MetricTemplate: kindCheck(metricTemplate, () => []),
-  AlertProvider: kindCheck(alertProvider, (a) => checkAlertProviderRules(a.spec)),
-  GitSource: kindCheck(gitSource, (g) => checkGitSourceRules(g.spec)),
+  Canary: kindCheck(canary, (c, o) => [...checkCanaryRules(c.spec), ...checkProviderSupport(c.spec, o.defaultProvider)]),
+  MetricTemplate: kindCheck(metricTemplate, (m) => checkMetricTemplateSupport(m.spec)),
+  AlertProvider: kindCheck(alertProvider, (a) => errors(checkAlertProviderRules(a.spec))),
+  GitSource: kindCheck(gitSource, (g) => errors(checkGitSourceRules(g.spec))),
 };
 
 /** What the GitSource schema cannot say: one ref kind, and paths inside the repository. */
@@ -54,10 +63,11 @@ const isMap = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Everything wrong with one parsed YAML document, as the API server and the controller would see it
- * (and a little stricter: unknown fields, which the API server silently drops, are errors here).
- * A document of another kind yields a single `skip` issue.
+ * (and a little stricter: unknown fields, which the API server silently drops, are errors here), and
+ * every warning: what Pennant accepts but ignores or runs differently. A document of another kind
+ * yields a single `skip` issue.
  */
-export function validateManifest(doc: unknown): ValidationIssue[] {
+export function validateManifest(doc: unknown, options: ValidationOptions = {}): ValidationIssue[] {
   if (!isMap(doc)) {
     return [errorIssue({
       path: [],
@@ -72,7 +82,7 @@ export function validateManifest(doc: unknown): ValidationIssue[] {
   const parsed = check.schema.safeParse(pruneNulls(doc));
   const schemaIssues = parsed.success ? [] : formatZodIssues(parsed.error.issues, doc, root);
   issues.push(...withoutDuplicates(schemaIssues, issues), ...findUnknownFields(doc, root));
-  if (parsed.success) issues.push(...check.rules(parsed.data).map((issue) => errorIssue(issue)));
+  if (parsed.success) issues.push(...check.rules(parsed.data, { defaultProvider: options.defaultProvider ?? DEFAULT_PROVIDER }));
   return issues;
 }
 

@@ -1,6 +1,6 @@
 import { type Document, LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
 import { formatPath, type IssueSeverity } from '../api/issues.js';
-import { validateManifest } from '../api/validate.js';
+import { validateManifest, type ValidationOptions } from '../api/validate.js';
 import { locate } from './yaml-position.js';
 
 export interface ReportedIssue {
@@ -34,21 +34,23 @@ export interface Summary {
   valid: number;
   invalid: number;
   skipped: number;
+  /** Warnings in all documents: reported, but they do not make a document invalid. */
+  warnings: number;
 }
 
 /** Validates every document of one YAML file; `file` is only used to label the result. */
-export function validateYamlText(file: string, text: string): FileReport {
+export function validateYamlText(file: string, text: string, options: ValidationOptions = {}): FileReport {
   const lines = new LineCounter();
   // merge keys (`<<: *defaults`) as kubectl's YAML 1.1 parser reads them
   const documents = parseAllDocuments(text, { lineCounter: lines, merge: true });
   const list = Array.isArray(documents) ? documents : [];
   const reports = list
-    .map((doc, index) => reportDocument(doc, index, lines))
+    .map((doc, index) => reportDocument(doc, index, lines, options))
     .filter((report): report is DocumentReport => report !== undefined);
   return { file, documents: reports };
 }
 
-function reportDocument(doc: Document, index: number, lines: LineCounter): DocumentReport | undefined {
+function reportDocument(doc: Document, index: number, lines: LineCounter, options: ValidationOptions): DocumentReport | undefined {
   const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
   if (doc.errors.length > 0) {
     return { index, line, status: 'invalid', issues: doc.errors.map((error) => syntaxIssue(error, lines)) };
@@ -56,7 +58,7 @@ function reportDocument(doc: Document, index: number, lines: LineCounter): Docum
   const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   // a stray `---` or a comment-only document is not an object anyone meant to apply
   if (value === null || value === undefined) return undefined;
-  const issues = validateManifest(value).map((issue): ReportedIssue => ({
+  const issues = validateManifest(value, options).map((issue): ReportedIssue => ({
     severity: issue.severity,
     ...locate(doc, issue.path, issue.anchor, lines),
     field: formatPath(issue.path),
@@ -69,7 +71,7 @@ function reportDocument(doc: Document, index: number, lines: LineCounter): Docum
 
 function statusOf(issues: readonly ReportedIssue[]): DocumentStatus {
   if (issues.some((issue) => issue.severity === 'skip')) return 'skipped';
-  return issues.length > 0 ? 'invalid' : 'valid';
+  return issues.some((issue) => issue.severity === 'error') ? 'invalid' : 'valid';
 }
 
 function identity(value: unknown): { kind?: string; name?: string } {
@@ -101,19 +103,28 @@ function syntaxIssue(error: YAMLError, lines: LineCounter): ReportedIssue {
 }
 
 export function summarize(reports: readonly FileReport[]): Summary {
-  const summary: Summary = { valid: 0, invalid: 0, skipped: 0 };
-  for (const report of reports) for (const doc of report.documents) summary[doc.status]++;
+  const summary: Summary = { valid: 0, invalid: 0, skipped: 0, warnings: 0 };
+  for (const report of reports) {
+    for (const doc of report.documents) {
+      summary[doc.status]++;
+      summary.warnings += doc.issues.filter((issue) => issue.severity === 'warning').length;
+    }
+  }
   return summary;
 }
 
-/** 0 when every Pennant document is valid; skipped documents neither pass nor fail a run. */
+/** 0 when every Pennant document is valid (warnings allowed); skipped documents neither pass nor fail a run. */
 export const exitCodeFor = (summary: Summary): 0 | 1 => (summary.invalid > 0 ? 1 : 0);
 
-export function formatSummary({ valid, invalid, skipped }: Summary): string {
-  return `${valid} ${valid === 1 ? 'document' : 'documents'} valid, ${invalid} invalid, ${skipped} skipped`;
+export function formatSummary({ valid, invalid, skipped, warnings }: Summary): string {
+  const counted = `${valid} ${valid === 1 ? 'document' : 'documents'} valid, ${invalid} invalid, ${skipped} skipped`;
+  return warnings > 0 ? `${counted}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : counted;
 }
 
-/** `file:line:col: field: message`, then an indented hint: the format editors and CI annotate. */
+/**
+ * `file:line:col: field: message`, then an indented hint: the format editors and CI annotate. A
+ * warning reads `file:line:col: warning: field: message`.
+ */
 export function formatText(reports: readonly FileReport[]): string {
   const out: string[] = [];
   for (const report of reports) {
@@ -121,7 +132,7 @@ export function formatText(reports: readonly FileReport[]): string {
       for (const issue of doc.issues) {
         const where = `${report.file}:${issue.line}:${issue.col}`;
         if (issue.severity === 'skip') out.push(`${where}: skipped: ${issue.message}`);
-        else out.push(`${where}: ${issue.field}: ${issue.message}`, `  hint: ${issue.hint}`);
+        else out.push(`${where}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.field}: ${issue.message}`, `  hint: ${issue.hint}`);
       }
     }
   }

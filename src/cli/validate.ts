@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { DEFAULT_PROVIDER, type Provider, SUPPORTED_PROVIDERS } from '../api/index.js';
 import { oneOf } from '../util/setting-values.js';
 import { parseSettings, type Setting, settingsShape } from '../util/settings.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
@@ -13,6 +14,11 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const VALIDATE_SETTINGS = {
   output: { value: 'format', short: '-o', help: 'output format: text or json (default text)', schema: oneOf(OUTPUT_FORMATS).default('text') },
+  provider: {
+    value: 'name',
+    help: `provider of a Canary that sets none, as the controller's --provider: ${SUPPORTED_PROVIDERS.join(', ')} (default ${DEFAULT_PROVIDER})`,
+    schema: oneOf(SUPPORTED_PROVIDERS).default(DEFAULT_PROVIDER),
+  },
 } satisfies Record<string, Setting>;
 
 const validateConfig = z.object(settingsShape(VALIDATE_SETTINGS));
@@ -23,13 +29,18 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description('check Canary, MetricTemplate and AlertProvider manifests before they reach a cluster')
     .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml');
   addSettings(command, VALIDATE_SETTINGS).action(async (paths: string[], flags: Record<string, unknown>) => {
-    const { output } = parseSettings(VALIDATE_SETTINGS, validateConfig, flags, {});
-    io.setExitCode(await runValidate(paths, output, io));
+    const { output, provider } = parseSettings(VALIDATE_SETTINGS, validateConfig, flags, {});
+    io.setExitCode(await runValidate(paths, output, io, provider));
   });
 }
 
 /** Reads the files, prints the report, and returns the exit status (0 valid, 1 invalid, 2 usage). */
-export async function runValidate(paths: readonly string[], output: OutputFormat, io: CliIo): Promise<number> {
+export async function runValidate(
+  paths: readonly string[],
+  output: OutputFormat,
+  io: CliIo,
+  defaultProvider: Provider = DEFAULT_PROVIDER,
+): Promise<number> {
   let files: string[];
   try {
     files = await collectYamlFiles(paths);
@@ -38,7 +49,7 @@ export async function runValidate(paths: readonly string[], output: OutputFormat
     io.stderr(`pennant validate: ${error.message}\n`);
     return EXIT.usage;
   }
-  const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'))));
+  const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'), { defaultProvider })));
   io.stdout(output === 'json' ? formatJson(reports) : formatText(reports));
   return exitCodeFor(summarize(reports));
 }

@@ -12,6 +12,7 @@ import type { ControllerMetrics } from './metrics.js';
 import { CANARY, errorMessage, reconcile, type ReconcilerDeps, ShutdownError } from './reconciler.js';
 import { CanaryMetricsRecorder } from './record-metrics.js';
 import { EvaluationMemo } from './side-effects.js';
+import type { CanaryRules } from './rules.js';
 import { type Clock, Scheduler, systemClock } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -34,7 +35,7 @@ export interface ControllerDeps {
   metrics: ControllerMetrics;
   notifier: Notifier;
   writeBack: WriteBack;
-  rules: (raw: KubeObject) => string[];
+  rules: CanaryRules;
   clock?: Clock;
   callHook?: HookCaller;
 }

@@ -3,11 +3,12 @@ import { metricTemplate } from '../api/index.js';
 import type { Evaluation, Observation } from '../engine/index.js';
 import type { ResourceType } from '../kube/types.js';
 import type { WriteBack } from '../gitops/index.js';
-import { evaluateMetrics } from '../metrics/index.js';
+import { evaluateMetrics, MetricError } from '../metrics/index.js';
 import { callWebhook, type HookCaller, runHooks } from '../webhooks/index.js';
 import { secret } from '../workloads/k8s-types.js';
 import type { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
+import { manifestFindings } from './rules.js';
 
 export const METRIC_TEMPLATE: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'MetricTemplate' };
 export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
@@ -52,11 +53,18 @@ export async function evaluate(
   return { ...obs, hooks: { ...obs.hooks, [evaluation]: results } };
 }
 
-export function readTemplate(cache: ClusterCache, namespace: string, name: string): MetricTemplate | undefined {
+/**
+ * A MetricTemplate from the cache, or undefined when there is none. One that `pennant validate` would
+ * reject (a blank query, a provider type this build cannot query) throws with validate's words, so the
+ * failed check says what to fix rather than "not found".
+ */
+export function readTemplate(cache: Pick<ClusterCache, 'get'>, namespace: string, name: string): MetricTemplate | undefined {
   const raw = cache.get(METRIC_TEMPLATE, namespace, name);
   if (!raw) return undefined;
+  const { errors } = manifestFindings(raw);
   const parsed = metricTemplate.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
+  if (errors.length > 0 || !parsed.success) throw new MetricError('Config', `invalid: ${errors.join('; ') || String(parsed.error)}`);
+  return parsed.data;
 }
 
 /** Decoded data of a Secret; values never leave this process except as credentials. */

@@ -15,6 +15,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
 import type { EvaluationMemo } from './side-effects.js';
+import type { CanaryRules } from './rules.js';
 import { parseCanary } from './validate-canary.js';
 
 export const CANARY: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
@@ -26,7 +27,7 @@ export interface ReconcilerDeps extends ActorDeps {
   slots: AnalysisSlots;
   metrics: ControllerMetrics;
   logger: Logger;
-  rules: (raw: KubeObject) => string[];
+  rules: CanaryRules;
   writeBack: WriteBack;
   /** resourceVersions of each Canary our last status writes replaced: while the cache shows one, it is stale. */
   writtenFrom: Map<string, { resourceVersions: string[]; at: number }>;
@@ -69,23 +70,23 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
     return { requeueAfterMs: CACHE_CATCH_UP_MS };
   }
   deps.writtenFrom.delete(key);
-  const parsed = parseCanary(raw, deps.rules);
+  const parsed = parseCanary(raw, deps.rules, deps.config.provider);
   if (!parsed.ok) return finish(deps, raw, parsed.meta, reportInvalid(parsed.meta, parsed.message, now), undefined, signal);
 
-  const canary = parsed.canary;
+  const { canary, warnings } = parsed;
   let target: { workload: Workload; router: Router } | undefined;
   let obs: Observation;
   try {
     target = { workload: workloadFor(canary, deps.kube, deps.cache), router: routerFor(canary.spec.provider ?? deps.config.provider, deps) };
   } catch (err) {
-    return finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now), undefined, signal);
+    return finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'InvalidSpec', warnings), undefined, signal);
   }
   try {
     await deps.cache.watch([...target.workload.watches, ...target.router.watches]);
-    obs = observe(deps, key, canary, target);
+    obs = { ...observe(deps, key, canary, target), warnings };
   } catch (err) {
     // A missing API, a ConfigMap the target needs…: nothing is touched, and it is looked at again soon.
-    const blocked = await finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'CannotReconcile'), undefined, signal);
+    const blocked = await finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'CannotReconcile', warnings), undefined, signal);
     return { requeueAfterMs: blocked.requeueAfterMs ?? BLOCKED_RETRY_MS };
   }
   const run = new DecisionRun(deps, key, raw, canary);

@@ -1,6 +1,6 @@
 import { type Canary, type CanaryStatus, PHASES } from '../api/index.js';
 import { isActivePhase, resolveSettings } from '../engine/index.js';
-import type { Routes } from '../engine/types.js';
+import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { ControllerMetrics } from './metrics.js';
 
 interface SeriesOf {
@@ -72,7 +72,10 @@ export class CanaryMetricsRecorder {
   }
 }
 
+/** The strategy the spec asks for, whatever the router makes of it. */
+const ANY_ROUTER: RouterCapabilities = { provider: 'any', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: true };
+
 function strategyLabel(canary: Canary): string {
-  const strategy = resolveSettings(canary, { weights: true, match: true, mirror: true }).strategy;
+  const strategy = resolveSettings(canary, ANY_ROUTER).strategy;
   return strategy === 'abTesting' ? 'ab-testing' : strategy === 'blueGreen' ? 'blue-green' : 'canary';
 }

@@ -1,8 +1,9 @@
-import { canary as canarySchema, type Canary, canaryStatus, type CanaryStatus } from '../api/index.js';
+import { canary as canarySchema, type Canary, canaryStatus, type CanaryStatus, type Provider } from '../api/index.js';
 import type { KubeObject } from '../kube/types.js';
+import type { CanaryRules } from './rules.js';
 
 export type ParsedCanary =
-  | { ok: true; canary: Canary }
+  | { ok: true; canary: Canary; warnings: string[] }
   | { ok: false; meta: Pick<Canary, 'metadata' | 'status'>; message: string };
 
 /** Problems are reported at most this many at a time: a condition is not a log. */
@@ -10,14 +11,15 @@ const MAX_PROBLEMS = 5;
 
 /**
  * Parses a Canary from the cache. One that does not validate is reported with each problem's field
- * path; its status is still read so that the report can be written back.
+ * path; its status is still read so that the report can be written back. One that validates with
+ * warnings is accepted, and its warnings are handed on to be recorded.
  */
-export function parseCanary(raw: KubeObject, problemsOf: (raw: KubeObject) => string[]): ParsedCanary {
-  const problems = problemsOf(raw);
+export function parseCanary(raw: KubeObject, rules: CanaryRules, defaultProvider: Provider): ParsedCanary {
+  const { errors, warnings } = rules(raw, defaultProvider);
   const parsed = canarySchema.safeParse(raw);
-  if (parsed.success && problems.length === 0) return { ok: true, canary: parsed.data };
-  const messages = problems.length
-    ? problems
+  if (parsed.success && errors.length === 0) return { ok: true, canary: parsed.data, warnings };
+  const messages = errors.length
+    ? errors
     : (parsed.error?.issues ?? []).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   const status = canaryStatus.safeParse(raw.status ?? {});
   const meta = { metadata: raw.metadata, status: status.success ? status.data : ({} as CanaryStatus) };

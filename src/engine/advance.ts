@@ -13,6 +13,8 @@ import type { Action, AdvanceResult, Observation } from './types.js';
 
 export const FINALIZER = 'pennant.dev/finalizer';
 export const SUSPENDED = 'Suspended';
+/** Reason of the Events that carry `pennant validate`'s warnings about an accepted Canary. */
+export const VALIDATION_WARNING = 'ValidationWarning';
 
 /**
  * The whole state machine: given a Canary, what was observed and the time, decide the next status and
@@ -31,6 +33,7 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   };
   const outcome = decide(ctx);
   if (outcome.kind === 'evaluate') return outcome;
+  ctx.actions.push(...validationWarnings(canary, obs.warnings));
   if (routingInPlace(ctx)) ctx.actions.unshift({ kind: 'ensureRouting' });
   if (!ctx.canary.spec.suspend) holdServingPods(ctx);
   return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: soonest(outcome.requeueAfterMs, writeBackDueInMs(ctx.status, now)) };
@@ -40,12 +43,27 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
  * A Canary whose spec cannot be used (or could not even be parsed): Ready=False with the message and
  * one Event per new message; nothing else is touched, so nothing is ever half-created.
  */
-export function reportInvalid(canary: Pick<Canary, 'metadata' | 'status'>, message: string, now: Date, reason = 'InvalidSpec'): AdvanceResult {
+export function reportInvalid(
+  canary: Pick<Canary, 'metadata' | 'status'>,
+  message: string,
+  now: Date,
+  reason = 'InvalidSpec',
+  warnings: readonly string[] = [],
+): AdvanceResult {
   const status = { ...(canary.status ?? {}), observedGeneration: canary.metadata.generation };
-  const actions: Action[] = [];
+  const actions: Action[] = validationWarnings(canary, warnings);
   const parked = parkStatus(status, reason, message, now);
   if (parked.changed) actions.push({ kind: 'event', type: 'Warning', reason, message: `${canaryId(canary as Canary)}: ${message}` });
   return { kind: 'decision', status: parked.status, actions, requeueAfterMs: null };
+}
+
+/**
+ * One Warning Event per distinct validation warning, when the spec is new to us (its generation not
+ * yet observed): every decision records observedGeneration, so the next one stays quiet.
+ */
+function validationWarnings(canary: Pick<Canary, 'metadata' | 'status'>, warnings: readonly string[] = []): Action[] {
+  if (canary.status?.observedGeneration === canary.metadata.generation) return [];
+  return [...new Set(warnings)].map((warning) => ({ kind: 'event', type: 'Warning', reason: VALIDATION_WARNING, message: `${canaryId(canary as Canary)}: ${warning}` }));
 }
 
 function parkStatus(status: CanaryStatus, reason: string, message: string, now: Date): { status: CanaryStatus; changed: boolean } {

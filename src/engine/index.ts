@@ -1,5 +1,5 @@
 export * from './types.js';
-export { advance, reportInvalid, FINALIZER } from './advance.js';
+export { advance, reportInvalid, FINALIZER, VALIDATION_WARNING } from './advance.js';
 export { writeBackDueInMs } from './write-back.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { resolveSettings, nextWeight, hooksOfType, type AnalysisSettings, type Strategy } from './settings.js';

@@ -1,8 +1,8 @@
-import type { Canary, CanaryWebhook, HookType } from '../api/index.js';
+import { adaptToProvider, type Canary, type CanaryWebhook, type HookType, type Strategy } from '../api/index.js';
 import { parseDuration } from './duration.js';
 import type { RouterCapabilities } from './types.js';
 
-export type Strategy = 'canary' | 'abTesting' | 'blueGreen';
+export type { Strategy };
 
 /** The Canary spec with every default applied: the one place defaults live. */
 export interface AnalysisSettings {
@@ -21,47 +21,32 @@ export interface AnalysisSettings {
   progressDeadlineMs: number;
   skipAnalysis: boolean;
   rollbackWindow: number;
-  /** Why the strategy differs from what the spec asks (router limits), for a Warning event. */
+  /** Why the run differs from what the spec asks (router limits), for Warning events: validate's warnings, word for word. */
   adjustments: string[];
 }
 
 export const DEFAULT_INTERVAL_MS = 60_000;
 export const DEFAULT_PROGRESS_DEADLINE_S = 600;
-/** Flagger turns weight steps into this many blue/green iterations on routers that cannot split traffic. */
-export const ITERATIONS_WITHOUT_WEIGHTS = 10;
 
 export function resolveSettings(canary: Canary, router: RouterCapabilities): AnalysisSettings {
   const a = canary.spec.analysis;
-  const adjustments: string[] = [];
+  const adapted = adaptToProvider(a, router.provider, router);
   const stepWeights = a.stepWeights ?? [];
-  let iterations = a.iterations ?? 0;
-  let strategy: Strategy = iterations > 0 ? (a.match?.length ? 'abTesting' : 'blueGreen') : 'canary';
-  if (strategy === 'abTesting' && !router.match) {
-    adjustments.push('the router cannot match requests: A/B testing runs as blue/green');
-    strategy = 'blueGreen';
-  }
-  if (strategy === 'canary' && !router.weights) {
-    adjustments.push(
-      `the router cannot split traffic by weight: running ${ITERATIONS_WITHOUT_WEIGHTS} blue/green iterations instead of weight steps`,
-    );
-    strategy = 'blueGreen';
-    iterations = ITERATIONS_WITHOUT_WEIGHTS;
-  }
   const lastStep = stepWeights[stepWeights.length - 1];
   return {
     intervalMs: parseDuration(a.interval ?? '') ?? DEFAULT_INTERVAL_MS,
     threshold: a.threshold ?? 1,
-    strategy,
+    strategy: adapted.strategy,
     maxWeight: Math.min(100, lastStep ?? a.maxWeight ?? 100),
-    iterations,
+    iterations: adapted.iterations,
     stepWeight: a.stepWeight ?? 0,
     stepWeights,
-    stepWeightPromotion: router.weights ? (a.stepWeightPromotion ?? 0) : 0,
-    mirror: (a.mirror ?? false) && router.mirror,
+    stepWeightPromotion: adapted.stepWeightPromotion,
+    mirror: adapted.mirror,
     progressDeadlineMs: (canary.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_S) * 1000,
     skipAnalysis: canary.spec.skipAnalysis ?? false,
     rollbackWindow: canary.spec.rollbackWindow?.revisions ?? 0,
-    adjustments,
+    adjustments: adapted.notes.map((note) => note.message),
   };
 }
 

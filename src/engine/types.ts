@@ -1,4 +1,4 @@
-import type { Canary, CanaryStatus, CheckVerdict, HookType } from '../api/index.js';
+import type { Canary, CanaryStatus, CheckVerdict, HookType, RoutingCapabilities } from '../api/index.js';
 
 /** Whether a workload can serve; `deadlineExceeded` makes a wait final. */
 export type Readiness =
@@ -31,13 +31,12 @@ export interface Routes {
   matchedOnly?: boolean;
 }
 
-/** What a router can do; the engine adapts the strategy to it (and says so in an event). */
-export interface RouterCapabilities {
-  /** Split traffic by weight (otherwise only 100/0 and 0/100 switches). */
-  weights: boolean;
-  /** Route requests matching headers/cookies to the canary (A/B testing). */
-  match: boolean;
-  mirror: boolean;
+/**
+ * What the Canary's router can do, as the capability table (api/capabilities.ts) says, with the
+ * provider's name for messages; the engine adapts the strategy to it (and says so in an Event).
+ */
+export interface RouterCapabilities extends RoutingCapabilities {
+  provider: string;
 }
 
 /** Result of one metric check. */
@@ -76,6 +75,8 @@ export interface WorldObservation {
   analysisSlot: boolean;
   /** Validation error of the spec or its references; the engine parks the Canary when set. */
   invalid?: string;
+  /** What `pennant validate` warns about the spec: each is recorded as an Event once per spec generation. */
+  warnings?: readonly string[];
   /** Name of the target's kind, for messages (Deployment, DaemonSet). */
   deleting?: boolean;
 }

@@ -44,7 +44,7 @@ export function parseManifests(files: readonly SourceFile[], defaultNamespace: s
       const shape = objectProblem(value);
       if (shape) return void problems.push({ file: file.path, line: where(shape.path), message: shape.message });
       const object = withNamespace(value as KubeObject, file.namespaceOverride, defaultNamespace);
-      for (const issue of pennantIssues(object)) problems.push({ file: file.path, line: where(issue.path), message: `${formatPath(issue.path)}: ${issue.message}` });
+      for (const issue of pennantIssues(object)) problems.push({ file: file.path, line: where(issue.path), message: `${formatPath(issue.path)}: ${issue.message}${issue.hint ? ` (${issue.hint})` : ''}` });
       const key = objectKey(refOfObject(object));
       const earlier = seen.get(key);
       if (earlier) return void problems.push({ file: file.path, line, message: `${object.kind} ${key.split('/').slice(2).join('/')} is also declared in ${earlier.file}:${earlier.line}` });
@@ -71,6 +71,7 @@ function withNamespace(object: KubeObject, override: string | undefined, fallbac
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
+/** `pennant validate`'s errors; its warnings never block a sync (the controller records them as Events). */
 function pennantIssues(object: KubeObject) {
   if (!PENNANT_GROUPS.has(object.apiVersion.split('/')[0] ?? '')) return [];
   return validateManifest(object).filter((issue) => issue.severity === 'error');

@@ -4,8 +4,9 @@
  * in the units the thresholds use: success rate in percent (0–100), duration in milliseconds.
  */
 
-export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
-export type BuiltinMetric = (typeof BUILTIN_METRICS)[number];
+import { BUILTIN_METRICS, type BuiltinMetric } from '../api/capabilities.js';
+
+export { BUILTIN_METRICS, type BuiltinMetric };
 
 export const isBuiltinMetric = (name: string): name is BuiltinMetric =>
   (BUILTIN_METRICS as readonly string[]).includes(name);

@@ -1,3 +1,4 @@
+import { unsupportedMetricProvider } from '../api/index.js';
 import { MetricError } from './errors.js';
 import { PrometheusProvider, prometheusAuth } from './prometheus.js';
 import type { Credentials, MetricProvider, MetricProviderSpec, ProviderOptions } from './provider.js';
@@ -31,7 +32,7 @@ export function createMetricProvider(
     case 'dynatrace':
     case 'keptn':
     case 'splunk':
-      throw new MetricError('Unsupported', `metric provider ${spec.type} is not supported yet (supported: prometheus)`);
+      throw new MetricError('Unsupported', unsupportedMetricProvider(spec.type));
     default: {
       const unknown: never = spec.type;
       throw new MetricError('Unsupported', `unknown metric provider ${String(unknown)}`);

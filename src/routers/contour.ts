@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { abConditions, type Condition, isMatchRoute, pathConditions } from './contour-conditions.js';
 import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
@@ -21,7 +22,7 @@ interface ProxyRoute { conditions?: Condition[]; services?: ProxyService[] }
  */
 export class ContourRouter implements Router {
   readonly provider = 'contour';
-  readonly capabilities: RouterCapabilities = { weights: true, match: true, mirror: true };
+  readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
   readonly watches = [SERVICE, DEPLOYMENT, HTTPPROXY];
 
   constructor(private readonly deps: RouterDeps) {}

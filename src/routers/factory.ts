@@ -1,4 +1,4 @@
-import type { Provider } from '../api/index.js';
+import { type Provider, SUPPORTED_PROVIDERS, unsupportedProvider } from '../api/index.js';
 import { GatewayApiRouter } from './gateway-api.js';
 import { ContourRouter } from './contour.js';
 import { IstioRouter } from './istio.js';
@@ -7,7 +7,8 @@ import { NginxRouter } from './nginx.js';
 import { TraefikRouter } from './traefik.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
-export const SUPPORTED_PROVIDERS: readonly Provider[] = ['kubernetes', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'nginx', 'contour', 'traefik'];
+/** The capability table's providers (api/capabilities.ts); a unit test fails when a line below is missing. */
+export { SUPPORTED_PROVIDERS };
 
 /** One line per provider. An unsupported provider is an error, never a silent fallback to another. */
 export function routerFor(provider: Provider, deps: RouterDeps): Router {
@@ -22,8 +23,6 @@ export function routerFor(provider: Provider, deps: RouterDeps): Router {
     case 'contour': return new ContourRouter(deps);
     case 'traefik': return new TraefikRouter(deps);
     default:
-      throw new RouterError(
-        `provider ${provider} is not supported by this version of Pennant yet (supported: ${SUPPORTED_PROVIDERS.join(', ')})`,
-      );
+      throw new RouterError(unsupportedProvider(provider));
   }
 }

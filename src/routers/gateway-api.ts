@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { DEPLOYMENT, released, SERVICE, namespaceOf, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
@@ -18,11 +19,12 @@ interface BackendRef { name: string; port: number; weight: number }
  * rules in front of it that send matching requests to the canary; mirroring adds a RequestMirror filter.
  */
 export class GatewayApiRouter implements Router {
-  readonly capabilities: RouterCapabilities = { weights: true, match: true, mirror: true };
+  readonly capabilities: RouterCapabilities;
   private readonly type: ResourceType;
   readonly watches: ResourceType[];
 
   constructor(private readonly deps: RouterDeps, readonly provider: 'gatewayapi:v1' | 'gatewayapi:v1beta1') {
+    this.capabilities = capabilitiesOf(provider);
     this.type = { apiVersion: `gateway.networking.k8s.io/${provider.split(':')[1]}`, kind: 'HTTPRoute' };
     this.watches = [SERVICE, DEPLOYMENT, this.type];
   }

@@ -4,6 +4,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { sessionAffinity, STICKY_ROUTE_NAMES } from './istio-affinity.js';
 import {
@@ -40,7 +41,7 @@ const cachedVirtualService = z.object({
  */
 export class IstioRouter implements Router {
   readonly provider = 'istio';
-  readonly capabilities: RouterCapabilities = { weights: true, match: true, mirror: true };
+  readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
   readonly watches: ResourceType[] = [SERVICE, DEPLOYMENT, VIRTUAL_SERVICE, DESTINATION_RULE];
 
   constructor(private readonly deps: RouterDeps) {}

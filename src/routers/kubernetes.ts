@@ -2,6 +2,7 @@ import type { Canary } from '../api/index.js';
 import type { RouterCapabilities, Routes } from '../engine/types.js';
 import { deepEqual } from '../kube/json.js';
 import { applyServices, managesApex, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -11,7 +12,7 @@ import { type Router, type RouterDeps, RouterError } from './types.js';
  */
 export class KubernetesRouter implements Router {
   readonly provider = 'kubernetes';
-  readonly capabilities: RouterCapabilities = { weights: false, match: false, mirror: false };
+  readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
   readonly watches = [SERVICE, DEPLOYMENT];
 
   constructor(private readonly deps: RouterDeps) {}

@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { isCanaryAnnotation, nginxMatch, routeAnnotations, routesOf } from './nginx-annotations.js';
 import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
@@ -27,7 +28,7 @@ interface IngressSpec {
  */
 export class NginxRouter implements Router {
   readonly provider = 'nginx';
-  readonly capabilities: RouterCapabilities = { weights: true, match: true, mirror: false };
+  readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
   readonly watches = [SERVICE, DEPLOYMENT, INGRESS];
 
   constructor(private readonly deps: RouterDeps) {}

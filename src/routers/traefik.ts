@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
+import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
@@ -20,7 +21,7 @@ interface WeightedService { name: string; kind?: string; port?: number | string;
  */
 export class TraefikRouter implements Router {
   readonly provider = 'traefik';
-  readonly capabilities: RouterCapabilities = { weights: true, match: false, mirror: false };
+  readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
   readonly watches = [SERVICE, DEPLOYMENT, TRAEFIK_SERVICE];
 
   constructor(private readonly deps: RouterDeps) {}

@@ -1,9 +1,9 @@
-import type { Canary } from '../api/index.js';
+import { type Canary, unsupportedTargetKind } from '../api/index.js';
 import type { KubeClient } from '../kube/types.js';
 import { DeploymentWorkload } from './deployment-target.js';
 import { type ObjectReader, type Workload, WorkloadError } from './types.js';
 
-/** One line per target kind. */
+/** One line per target kind of the capability table's SUPPORTED_TARGET_KINDS (a unit test checks both agree). */
 export function workloadFor(canary: Canary, kube: KubeClient, cache: ObjectReader): Workload {
   const kind = canary.spec.targetRef.kind;
   switch (kind) {
@@ -11,6 +11,6 @@ export function workloadFor(canary: Canary, kube: KubeClient, cache: ObjectReade
       return new DeploymentWorkload(kube, cache);
     case 'DaemonSet':
     case 'Service':
-      throw new WorkloadError(`targetRef.kind ${kind} is not supported yet by this version of Pennant; use a Deployment`);
+      throw new WorkloadError(unsupportedTargetKind(kind));
   }
 }

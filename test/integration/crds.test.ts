@@ -5,7 +5,7 @@ import { KubeError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { crdObjects, realKube, yamlObjects } from './cluster.js';
 
-const EXAMPLES = resolve(import.meta.dirname, '../../../shared/reference/flagger-examples');
+const EXAMPLES = resolve(import.meta.dirname, '../fixtures/flagger/docs');
 const NS = 'pennant-crd-examples';
 
 /** Flagger's examples with apiVersion swapped, placed in one namespace of ours. */

@@ -228,6 +228,29 @@ describe('scenarios on the in-memory stack', () => {
     });
     expect(await stack.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'podinfo-primary' })).toBeNull();
   }, 120_000);
+
+  it("a Canary validate only warns about runs, and each warning is one ValidationWarning Event per spec generation", async () => {
+    const warned = podinfoCanary({ namespace: NS, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs });
+    const analysis = (warned.spec as { analysis: Record<string, unknown> }).analysis;
+    delete analysis.stepWeight;
+    analysis.stepWeights = [10, 20, 60];
+    await stack.kube.create(warned);
+    await waitForPhase(stack.kube, NS, 'Initialized');
+    const warnings = async () => (await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: NS }))
+      .filter((e) => (e as { reason?: string }).reason === 'ValidationWarning')
+      .map((e) => ({ message: (e as { message?: string }).message, count: (e as { count?: number }).count }));
+    const message = 'podinfo.test: spec.analysis.maxWeight: maxWeight (50) is ignored when stepWeights is set: promotion follows the last step (60) (remove maxWeight, or make the last step weight 50)';
+    await waitFor(async () => expect(await warnings()).toEqual([{ message, count: 1 }]));
+    // More reconciles of the same spec (a resync, a new revision) record nothing more.
+    await setImage(stack.kube, NS, 'podinfo:6.0.1');
+    await waitForPhase(stack.kube, NS, 'Succeeded');
+    expect(await warnings()).toEqual([{ message, count: 1 }]);
+    const stored = await stack.kube.get({ apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: NS, name: 'podinfo' });
+    if (!stored) throw new Error('no Canary');
+    (stored.spec as { analysis: { threshold: number } }).analysis.threshold = 3;
+    await stack.kube.update(stored);
+    await waitFor(async () => expect(await warnings()).toEqual([{ message, count: 2 }]));
+  }, 120_000);
 });
 
 async function waitFor(check: () => boolean | Promise<unknown>, timeoutMs = 60_000): Promise<void> {

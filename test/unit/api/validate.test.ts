@@ -8,6 +8,7 @@ const canary = (spec: Record<string, unknown> = {}, extra: Record<string, unknow
   kind: 'Canary',
   metadata: { name: 'podinfo', namespace: 'test' },
   spec: {
+    provider: 'istio',
     targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
     service: { port: 9898 },
     analysis: { interval: '1m', threshold: 5, stepWeight: 10, maxWeight: 50 },
@@ -58,6 +59,18 @@ describe('validateManifest: documents and kinds', () => {
     const issue = only(canary({}, { apiVersion }));
     expect(issue).toMatchObject({ path: ['apiVersion'], message });
     expect(issue.hint).toMatch(hint);
+  });
+
+  const template = { kind: 'MetricTemplate', metadata: { name: 'latency' }, spec: { provider: { type: 'prometheus' }, query: 'up' } };
+  const alerts = { kind: 'AlertProvider', metadata: { name: 'on-call' }, spec: { type: 'slack', secretRef: { name: 'slack' } } };
+  it.each<[string, string, Record<string, unknown>]>([
+    ['flagger.app/v1alpha1', 'MetricTemplate', template], ['flagger.app/v1beta1', 'MetricTemplate', template],
+    ['flagger.app/v1alpha1', 'AlertProvider', alerts], ['flagger.app/v1beta1', 'AlertProvider', alerts],
+    ['flagger.app/v1alpha3', 'Canary', canary()], ['flagger.app/v1alpha1', 'Canary', canary()],
+  ])('tells a %s %s to change its apiVersion, and finds nothing else wrong', (apiVersion, _kind, doc) => {
+    const issue = only({ ...doc, apiVersion });
+    expect(issue).toMatchObject({ path: ['apiVersion'], message: `must be pennant.dev/v1beta1, got "${apiVersion}"` });
+    expect(issue.hint).toMatch(/^change apiVersion to pennant\.dev\/v1beta1: Pennant is field-compatible with Flagger's API/);
   });
 
   it.each([

@@ -62,6 +62,7 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['demo', '--interval', '1h', '--interval: "1h" is not a duration from 100ms to 10s'],
   ['demo', '--interval', '0s', '--interval: "0s" is not a duration from 100ms to 10s'],
   ['validate', '--output', 'yaml', '--output: "yaml" is not one of: text, json'],
+  ['validate', '--provider', 'linkerd', '--provider: "linkerd" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
 ];
 
 const guard = (command: string, flag: string): string[] => (command === 'run' && flag !== '--kubeconfig' ? ['--kubeconfig', KUBECONFIG] : []);

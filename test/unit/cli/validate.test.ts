@@ -25,6 +25,7 @@ kind: Canary
 metadata:
   name: podinfo
 spec:
+  provider: istio
   targetRef:
     apiVersion: apps/v1
     kind: Deployment
@@ -87,10 +88,10 @@ describe('validateYamlText', () => {
     const report = validateYamlText('multi.yaml', text);
     expect(report.documents.map((d) => [d.index, d.line, d.kind, d.status])).toEqual([
       [0, 1, 'Canary', 'valid'],
-      [1, 17, 'ConfigMap', 'skipped'],
-      [3, 24, 'Canary', 'invalid'],
+      [1, 18, 'ConfigMap', 'skipped'],
+      [3, 25, 'Canary', 'invalid'],
     ]);
-    expect(report.documents[2]?.issues[0]?.line).toBe(28);
+    expect(report.documents[2]?.issues[0]?.line).toBe(29);
   });
 
   it('reads merge keys as kubectl does', () => {
@@ -129,23 +130,68 @@ describe('report formatting', () => {
   it('gives machines the same facts as JSON', () => {
     const json = JSON.parse(formatJson(reports)) as { valid: boolean; summary: unknown; files: FileReport[] };
     expect(json.valid).toBe(false);
-    expect(json.summary).toEqual({ valid: 1, invalid: 1, skipped: 0 });
+    expect(json.summary).toEqual({ valid: 1, invalid: 1, skipped: 0, warnings: 0 });
     expect(json.files[1]?.documents[0]?.issues[0]).toEqual({
       severity: 'error', line: 5, col: 1, field: 'spec.targetRef', message: 'required', hint: expect.any(String),
     });
   });
 
   it.each([
-    [{ valid: 3, invalid: 0, skipped: 2 }, 0, '3 documents valid, 0 invalid, 2 skipped'],
-    [{ valid: 0, invalid: 1, skipped: 0 }, 1, '0 documents valid, 1 invalid, 0 skipped'],
-    [{ valid: 0, invalid: 0, skipped: 4 }, 0, '0 documents valid, 0 invalid, 4 skipped'],
+    [{ valid: 3, invalid: 0, skipped: 2, warnings: 0 }, 0, '3 documents valid, 0 invalid, 2 skipped'],
+    [{ valid: 0, invalid: 1, skipped: 0, warnings: 0 }, 1, '0 documents valid, 1 invalid, 0 skipped'],
+    [{ valid: 0, invalid: 0, skipped: 4, warnings: 0 }, 0, '0 documents valid, 0 invalid, 4 skipped'],
+    [{ valid: 1, invalid: 0, skipped: 0, warnings: 2 }, 0, '1 document valid, 0 invalid, 0 skipped, 2 warnings'],
   ])('%j → exit %i', (summary, code, line) => {
     expect(exitCodeFor(summary)).toBe(code);
     expect(formatSummary(summary)).toBe(line);
   });
 
   it('summarizes across files', () => {
-    expect(summarize(reports)).toEqual({ valid: 1, invalid: 1, skipped: 0 });
+    expect(summarize(reports)).toEqual({ valid: 1, invalid: 1, skipped: 0, warnings: 0 });
+  });
+});
+
+/** Accepted by Flagger and by Pennant, but the maxWeight is ignored: a warning, not an error. */
+const WARNED = CANARY.replace('    stepWeight: 10\n', '    maxWeight: 50\n    stepWeights: [10, 20, 60]\n');
+const NO_PROVIDER = CANARY.replace('  provider: istio\n', '').replace('    stepWeight: 10\n', '    stepWeight: 10\n    mirror: true\n');
+
+describe('warnings', () => {
+  it('are printed as file:line:col: warning: field: message, with a hint, and keep the document valid', () => {
+    const report = validateYamlText('w.yaml', WARNED);
+    expect(report.documents[0]?.status).toBe('valid');
+    expect(formatText([report])).toBe([
+      'w.yaml:16:16: warning: spec.analysis.maxWeight: maxWeight (50) is ignored when stepWeights is set: promotion follows the last step (60)',
+      '  hint: remove maxWeight, or make the last step weight 50',
+      '1 document valid, 0 invalid, 0 skipped, 1 warning',
+      '',
+    ].join('\n'));
+    expect(exitCodeFor(summarize([report]))).toBe(0);
+  });
+
+  it('are in the JSON report with severity warning, which stays valid', () => {
+    const json = JSON.parse(formatJson([validateYamlText('w.yaml', WARNED)])) as { valid: boolean; summary: unknown; files: FileReport[] };
+    expect(json.valid).toBe(true);
+    expect(json.summary).toEqual({ valid: 1, invalid: 0, skipped: 0, warnings: 1 });
+    expect(json.files[0]?.documents[0]?.issues[0]).toMatchObject({ severity: 'warning', field: 'spec.analysis.maxWeight' });
+  });
+
+  it("judge a Canary without provider by --provider, as the controller's --provider does", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'pennant-validate-provider-')), 'c.yaml');
+    writeFileSync(file, NO_PROVIDER);
+    const run = async (...flags: string[]) => {
+      const out = { stdout: '', code: -1 };
+      const io = { stdout: (t: string) => void (out.stdout += t), stderr: () => undefined, setExitCode: (c: number) => void (out.code = c) };
+      out.code = await main(['node', 'pennant', 'validate', ...flags, file], io);
+      return out;
+    };
+    expect(await run('--provider', 'istio')).toEqual({ code: 0, stdout: '1 document valid, 0 invalid, 0 skipped\n' });
+    const byDefault = await run();
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout).toContain(`${file}:15:17: warning: spec.analysis.stepWeight: kubernetes cannot split traffic by weight`);
+    expect(byDefault.stdout).toContain(`${file}:16:13: warning: spec.analysis.mirror: kubernetes cannot mirror traffic: analysis.mirror is ignored`);
+    // As `pennant run --provider knative` would not start, validate refuses the flag (usage error).
+    const knative = await run('--provider', 'knative');
+    expect(knative.code).toBe(2);
   });
 });
 

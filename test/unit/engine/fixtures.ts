@@ -13,8 +13,8 @@ export const READY: Readiness = { ready: true };
 export const HELD = { paused: true, pausedByPennant: true } as const;
 export const notReady = (deadlineExceeded = false): Readiness => ({ ready: false, message: '0 of 1 updated replicas are available', deadlineExceeded });
 
-export const WEIGHTED: RouterCapabilities = { weights: true, match: true, mirror: true };
-export const SWITCH_ONLY: RouterCapabilities = { weights: false, match: false, mirror: false };
+export const WEIGHTED: RouterCapabilities = { provider: 'weighted', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: true };
+export const SWITCH_ONLY: RouterCapabilities = { provider: 'switch-only', weights: false, match: false, mirror: false, mirrorWeight: false, sessionAffinity: false };
 
 export type Analysis = CanarySpec['analysis'];
 

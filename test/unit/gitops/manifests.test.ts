@@ -65,12 +65,22 @@ describe('reading manifests', () => {
     ['a document that is not an object', { 'list.yaml': '- a\n- b\n' }, ['.'], /^list\.yaml:1: expected a Kubernetes object/],
     ['a missing name', { 'x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' }, ['.'], /^x\.yaml:3: metadata\.name: required/],
     ['an invalid Canary, with file, line and field', { 'c.yaml': CANARY_YAML.replace('stepWeight: 10', 'stepWeight: ten') }, ['.'], /^c\.yaml:11: spec\.analysis\.stepWeight: /],
-    ['a Flagger apiVersion', { 'c.yaml': CANARY_YAML.replace('pennant.dev/v1beta1', 'flagger.app/v1beta1') }, ['.'], /^c\.yaml:1: apiVersion: must be pennant\.dev\/v1beta1/],
+    ['a Flagger apiVersion', { 'c.yaml': CANARY_YAML.replace('pennant.dev/v1beta1', 'flagger.app/v1beta1') }, ['.'],
+      /^c\.yaml:1: apiVersion: must be pennant\.dev\/v1beta1, got "flagger\.app\/v1beta1" \(change apiVersion to pennant\.dev\/v1beta1: /],
+    ['a flagger.app/v1alpha1 MetricTemplate', { 'm.yaml': 'apiVersion: flagger.app/v1alpha1\nkind: MetricTemplate\nmetadata: { name: latency }\nspec: { provider: { type: prometheus }, query: up }\n' }, ['.'],
+      /^m\.yaml:1: apiVersion: must be pennant\.dev\/v1beta1, got "flagger\.app\/v1alpha1" \(change apiVersion to pennant\.dev\/v1beta1: /],
+    ['a flagger.app/v1alpha1 AlertProvider', { 'a.yaml': 'apiVersion: flagger.app/v1alpha1\nkind: AlertProvider\nmetadata: { name: on-call }\nspec: { type: slack, secretRef: { name: slack } }\n' }, ['.'],
+      /^a\.yaml:1: apiVersion: must be pennant\.dev\/v1beta1, got "flagger\.app\/v1alpha1" \(change apiVersion to pennant\.dev\/v1beta1: /],
     ['the same object twice', { 'a.yaml': CANARY_YAML, 'b.yaml': CANARY_YAML }, ['.'], /^b\.yaml:1: Canary tenant\/podinfo is also declared in a\.yaml:1/],
   ])('refuses the whole set on %s, naming file and line', async (_name, files, paths, message) => {
     const result = await read({ 'good.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: fine }\n', ...files }, paths);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n')).toMatch(message);
+  });
+
+  it("syncs a Canary that validate only warns about (maxWeight with stepWeights): warnings never block a sync", async () => {
+    const warned = CANARY_YAML.replace('    stepWeight: 10\n', '    stepWeights: [10, 20, 60]\n');
+    expect(names(await read({ 'c.yaml': warned }))).toEqual(['Canary tenant/podinfo']);
   });
 
   it('does not follow a symbolic link out of the repository', async () => {

@@ -19,7 +19,7 @@ interface ProxyService { name: string; port: number; weight?: number; mirror?: b
 interface ProxyRoute { conditions: Condition[]; services: ProxyService[]; timeoutPolicy?: unknown; retryPolicy?: unknown }
 interface ProxyShape { metadata: { name: string; ownerReferences?: unknown[] }; spec: { virtualhost?: unknown; routes: ProxyRoute[] } }
 
-const EXAMPLES = resolve(import.meta.dirname, '../../../../shared/reference/flagger-examples/complete');
+const EXAMPLES = resolve(import.meta.dirname, '../../fixtures/flagger/docs/complete');
 const r = (primary: number, canary: number, mirror = false): Routes => ({ primary, canary, mirror });
 const ab = (): Routes => ({ primary: 0, canary: 100, mirror: false, matchedOnly: true });
 const l5d = (name: string, port: number) => ({ set: [{ name: 'l5d-dst-override', value: `${name}.${NS}.svc.cluster.local:${port}` }] });
@@ -60,7 +60,7 @@ describe('ContourRouter', () => {
   };
 
   it('has weights, match and mirror, and watches HTTPProxies', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: true });
+    expect(router.capabilities).toEqual({ provider: 'contour', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([HTTPPROXY, SERVICE, DEPLOYMENT]));
   });
 

@@ -57,7 +57,7 @@ describe('GatewayApiRouter', () => {
   };
 
   it('has weights, match and mirror', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: true });
+    expect(router.capabilities).toEqual({ provider: router.provider, weights: true, match: true, mirror: true, mirrorWeight: false, sessionAffinity: false });
   });
 
   it.each<[string, Partial<CanaryService>]>([

@@ -20,7 +20,7 @@ interface VirtualServiceShape {
 }
 interface DestinationRuleShape { metadata: { ownerReferences?: unknown[] }; spec: { host: string; trafficPolicy?: unknown } }
 
-const EXAMPLES = resolve(import.meta.dirname, '../../../../shared/reference/flagger-examples/complete');
+const EXAMPLES = resolve(import.meta.dirname, '../../fixtures/flagger/docs/complete');
 const r = (primary: number, canary: number, mirror = false): Routes => ({ primary, canary, mirror });
 const ab = (): Routes => ({ primary: 0, canary: 100, mirror: false, matchedOnly: true });
 const dests = (primary: number, canary: number, svc = 'podinfo'): Dest[] => [
@@ -62,7 +62,7 @@ describe('IstioRouter', () => {
   };
 
   it('has weights, match and mirror, and watches what it reads', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: true });
+    expect(router.capabilities).toEqual({ provider: 'istio', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: true });
     expect(router.watches).toEqual(expect.arrayContaining([VIRTUAL_SERVICE, DESTINATION_RULE, SERVICE, DEPLOYMENT]));
   });
 

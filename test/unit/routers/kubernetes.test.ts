@@ -28,7 +28,7 @@ describe('KubernetesRouter', () => {
   };
 
   it('switches only: no weights, no match, no mirror', () => {
-    expect(router.capabilities).toEqual({ weights: false, match: false, mirror: false });
+    expect(router.capabilities).toEqual({ provider: 'kubernetes', weights: false, match: false, mirror: false, mirrorWeight: false, sessionAffinity: false });
   });
 
   it.each<[Routes, string]>([

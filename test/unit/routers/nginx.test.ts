@@ -14,7 +14,7 @@ import { cluster, DEPLOYMENT, deploymentObject, makeCanary, NS, ownerOf, ref, SE
 type Cluster = Awaited<ReturnType<typeof cluster>>;
 type Analysis = Canary['spec']['analysis'];
 
-const EXAMPLES = resolve(import.meta.dirname, '../../../../shared/reference/flagger-examples/complete');
+const EXAMPLES = resolve(import.meta.dirname, '../../fixtures/flagger/docs/complete');
 const A = 'nginx.ingress.kubernetes.io';
 const r = (primary: number, canary: number, mirror = false): Routes => ({ primary, canary, mirror });
 const ab = (): Routes => ({ primary: 0, canary: 100, mirror: false, matchedOnly: true });
@@ -97,7 +97,7 @@ describe('NginxRouter', () => {
   };
 
   it('has weights and match, no mirror, and watches Ingresses', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: true, mirror: false });
+    expect(router.capabilities).toEqual({ provider: 'nginx', weights: true, match: true, mirror: false, mirrorWeight: false, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([INGRESS, SERVICE, DEPLOYMENT]));
   });
 

@@ -17,7 +17,7 @@ type Cluster = Awaited<ReturnType<typeof cluster>>;
 interface WeightedService { name: string; kind?: string; port: number | string; weight?: number }
 interface TraefikServiceShape { metadata: { name: string; ownerReferences?: unknown[] }; spec: { weighted?: { services: WeightedService[] }; mirroring?: unknown } }
 
-const EXAMPLES = resolve(import.meta.dirname, '../../../../shared/reference/flagger-examples/complete');
+const EXAMPLES = resolve(import.meta.dirname, '../../fixtures/flagger/docs/complete');
 const r = (primary: number, canary: number, mirror = false): Routes => ({ primary, canary, mirror });
 const split = (primary: number, canary: number, svc = 'podinfo', port = 9898): WeightedService[] => [
   { name: `${svc}-primary`, port, weight: primary },
@@ -55,7 +55,7 @@ describe('TraefikRouter', () => {
   };
 
   it('has weights only: no header matches (as in Flagger), no mirroring with weights', () => {
-    expect(router.capabilities).toEqual({ weights: true, match: false, mirror: false });
+    expect(router.capabilities).toEqual({ provider: 'traefik', weights: true, match: false, mirror: false, mirrorWeight: false, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([TRAEFIK_SERVICE, SERVICE, DEPLOYMENT]));
   });
 
