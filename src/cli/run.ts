@@ -27,6 +27,8 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--leader-election-namespace <name>', 'namespace of the Lease (default: the pod\'s, else pennant-system)')
     .option('--identity <name>', 'this replica in the Lease (default: $POD_NAME, else host and pid)')
     .option('--gitops-cache-dir <path>', 'working copies of GitSources (default: $TMPDIR/pennant-git)')
+    .option('--include-label-prefix <prefixes>', 'comma-separated prefixes of the target\'s labels and annotations copied to <target>-primary; * for all (default: none)')
+    .option('--ingress-class <name>', 'contour: the ingress class of the generated HTTPProxies (spec.ingressClassName)')
     .option('--gitops-allow-controller-identity', 'let a GitSource without serviceAccountName apply as the controller (default: refused)')
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);

@@ -3,6 +3,15 @@ import { PROVIDERS } from '../api/index.js';
 
 const positiveInt = z.coerce.number().int().min(0);
 
+/**
+ * `--include-label-prefix app.kubernetes.io,team`: a comma-separated list (Flagger's
+ * `-include-label-prefix`); `*` copies every label and annotation. Empty entries are dropped.
+ */
+const labelPrefixes = z
+  .string()
+  .transform((list) => list.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._/-]*)$/, 'a prefix is * or the start of a label key (letters, digits, ".", "_", "/", "-")')));
+
 /** Every setting of `pennant run`, from flags with environment fallbacks, parsed once here. */
 export const controllerConfig = z.object({
   kubeconfig: z.string().optional(),
@@ -39,6 +48,10 @@ export const controllerConfig = z.object({
   gitopsCacheDir: z.string().min(1).optional(),
   /** Let a GitSource without serviceAccountName apply as the controller itself (default false). */
   gitopsAllowControllerIdentity: z.union([z.boolean(), z.stringbool()]).optional(),
+  /** Prefixes of the target Deployment's labels and annotations copied to `<target>-primary` (default: none). */
+  includeLabelPrefix: labelPrefixes.optional(),
+  /** Contour: the ingress class of the HTTPProxies Pennant generates (`spec.ingressClassName`), Flagger's `-ingress-class`. */
+  ingressClass: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'an ingress class is a lower-case DNS name (a-z, 0-9, "-", ".")').optional(),
 });
 export type ControllerConfig = z.infer<typeof controllerConfig>;
 
@@ -62,6 +75,8 @@ export const ENV_FLAGS: Record<string, keyof ControllerConfig> = {
   POD_NAME: 'identity',
   PENNANT_GITOPS_CACHE_DIR: 'gitopsCacheDir',
   PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY: 'gitopsAllowControllerIdentity',
+  PENNANT_INCLUDE_LABEL_PREFIX: 'includeLabelPrefix',
+  PENNANT_INGRESS_CLASS: 'ingressClass',
 };
 
 export class ConfigError extends Error {
