@@ -4,6 +4,7 @@ import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
 import { abConditions, type Condition, isMatchRoute, pathConditions } from './contour-conditions.js';
+import { handsOff } from './gitops-hands-off.js';
 import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -33,7 +34,7 @@ export class ContourRouter implements Router {
     await applyIfChanged(this.deps, buildService(canary, 'canary', sel, sel.canary, target));
     await applyIfChanged(this.deps, buildService(canary, 'primary', sel, sel.primary, target));
     await applyIfChanged(this.deps, buildService(canary, 'apex', sel, sel.primary, target));
-    await applyIfChanged(this.deps, buildHttpProxy(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }));
+    await applyIfChanged(this.deps, buildHttpProxy(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }, this.deps.ingressClass));
   }
 
   async setRoutes(canary: Canary, routes: Routes): Promise<void> {
@@ -42,7 +43,7 @@ export class ContourRouter implements Router {
       throw new RouterError(`contour: weights must be whole numbers adding up to 100, got ${routes.primary}/${routes.canary}`);
     }
     if (routes.matchedOnly && !canary.spec.analysis.match?.length) throw new RouterError('contour: A/B routes need spec.analysis.match');
-    await applyIfChanged(this.deps, buildHttpProxy(canary, routes));
+    await applyIfChanged(this.deps, buildHttpProxy(canary, routes, this.deps.ingressClass));
   }
 
   getRoutes(canary: Canary): Routes | null {
@@ -62,7 +63,7 @@ export class ContourRouter implements Router {
   async finalize(canary: Canary): Promise<void> {
     const sel = selectors(canary, this.deps.cache);
     await applyIfChanged(this.deps, released(buildService(canary, 'apex', sel, sel.canary, readTarget(canary, this.deps.cache))));
-    const proxy = buildHttpProxy(canary, { primary: 100, canary: 0, mirror: false });
+    const proxy = buildHttpProxy(canary, { primary: 100, canary: 0, mirror: false }, this.deps.ingressClass);
     const spec = proxy.spec as { routes: (ProxyRoute & { services: ProxyService[] })[] };
     const apex = serviceName(canary);
     const routes = spec.routes.map((route) => ({ ...route, services: [proxyService(canary, apex, 100)] }));
@@ -70,8 +71,12 @@ export class ContourRouter implements Router {
   }
 }
 
-/** The HTTPProxy `<svc>` for these routes. */
-export function buildHttpProxy(canary: Canary, routes: Routes): KubeObject {
+/**
+ * The HTTPProxy `<svc>` for these routes. With `--ingress-class` it names the class in
+ * `spec.ingressClassName`, as Flagger's `-ingress-class` does: a Contour started with
+ * `--ingress-class-name` ignores HTTPProxies of no class (or another one).
+ */
+export function buildHttpProxy(canary: Canary, routes: Routes, ingressClass?: string): KubeObject {
   const svc = serviceName(canary);
   const weighted = (primary: number, canaryWeight: number): ProxyService[] => [
     proxyService(canary, `${svc}-primary`, primary),
@@ -87,8 +92,11 @@ export function buildHttpProxy(canary: Canary, routes: Routes): KubeObject {
   return {
     apiVersion: HTTPPROXY.apiVersion,
     kind: HTTPPROXY.kind,
-    metadata: { name: svc, namespace: namespaceOf(canary), ownerReferences: [ownerReference(canary)] },
-    spec: { routes: [...matchRoutes, ...paths.map((path) => ({ conditions: [path], ...policies, services: [...main, ...mirror] }))] },
+    metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
+    spec: {
+      ...(ingressClass ? { ingressClassName: ingressClass } : {}),
+      routes: [...matchRoutes, ...paths.map((path) => ({ conditions: [path], ...policies, services: [...main, ...mirror] }))],
+    },
   };
 }
 

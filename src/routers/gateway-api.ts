@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { buildService, DEPLOYMENT, released, SERVICE, namespaceOf, readTarget, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -92,7 +93,7 @@ export class GatewayApiRouter implements Router {
     return {
       apiVersion: this.type.apiVersion,
       kind: 'HTTPRoute',
-      metadata: { name: svc, namespace: namespaceOf(canary), annotations: { [ANNOTATION_ORIGINAL]: 'true' }, ownerReferences: [ownerReference(canary)] },
+      metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({ [ANNOTATION_ORIGINAL]: 'true' }), ownerReferences: [ownerReference(canary)] },
       spec: {
         parentRefs: service.gatewayRefs,
         ...(service.hosts?.length ? { hostnames: service.hosts } : {}),

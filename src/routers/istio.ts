@@ -4,6 +4,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { sessionAffinity, STICKY_ROUTE_NAMES } from './istio-affinity.js';
 import {
   abCondition, canaryHost, destination, destinations, type HttpRoute, mergeMatches, mirrorOf, primaryHost, routeOptions, serviceMatches,
@@ -127,7 +128,7 @@ export class IstioRouter implements Router {
         name: svc,
         namespace: namespaceOf(canary),
         labels: service?.apex?.labels ?? {},
-        annotations: service?.apex?.annotations ?? {},
+        annotations: handsOff(service?.apex?.annotations),
         ownerReferences: [ownerReference(canary)],
       },
       spec: { ...(service?.delegation ? {} : { hosts, gateways }), http },
@@ -152,7 +153,7 @@ function destinationRule(canary: Canary, name: string): KubeObject {
   return {
     apiVersion: DESTINATION_RULE.apiVersion,
     kind: DESTINATION_RULE.kind,
-    metadata: { name, namespace, ownerReferences: [ownerReference(canary)] },
+    metadata: { name, namespace, annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
     spec: { host: `${name}.${namespace}.svc.cluster.local`, ...(trafficPolicy ? { trafficPolicy } : {}) },
   };
 }

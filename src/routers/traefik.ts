@@ -3,6 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { ownerReference } from '../workloads/primary.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { buildService, DEPLOYMENT, namespaceOf, readTarget, released, SERVICE, selectors, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -79,7 +80,7 @@ export function buildTraefikService(canary: Canary, routes: Routes): KubeObject 
   return {
     apiVersion: TRAEFIK_SERVICE.apiVersion,
     kind: TRAEFIK_SERVICE.kind,
-    metadata: { name: svc, namespace: namespaceOf(canary), ownerReferences: [ownerReference(canary)] },
+    metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
     spec: { weighted: { services } },
   };
 }

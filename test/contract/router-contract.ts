@@ -207,6 +207,30 @@ export function runRouterContract(name: string, makeRouter: (deps: RouterDeps) =
         }
       });
 
+      it('every object it generates tells Flux to keep its hands off (kustomize reconcile and Helm drift detection disabled)', async () => {
+        const canary = canaryWith();
+        await reconcile(canary);
+        const generated = (o: KubeObject) => ((o.metadata as { ownerReferences?: { uid?: string }[] }).ownerReferences ?? []).some((r) => r.uid === canary.metadata.uid);
+        const objects = (await allObjects()).filter(generated);
+        expect(objects.length).toBeGreaterThanOrEqual(3 + options.providerTypes.length);
+        for (const obj of objects) {
+          expect(obj.metadata.annotations, `${obj.kind}/${obj.metadata.name ?? ''}`).toEqual(expect.objectContaining({
+            'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+            'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
+          }));
+        }
+      });
+
+      it('what finalize hands back no longer keeps Flux away', async () => {
+        const canary = canaryWith();
+        await reconcile(canary);
+        await env.router.finalize(canary);
+        await settled();
+        const annotations = (await service('podinfo'))?.metadata.annotations ?? {};
+        expect(annotations['kustomize.toolkit.fluxcd.io/reconcile']).toBeUndefined();
+        expect(annotations['helm.toolkit.fluxcd.io/driftDetection']).toBeUndefined();
+      });
+
       it('finalize hands traffic back to the target pods, through an apex Service that outlives the Canary', async () => {
         const canary = canaryWith();
         await reconcile(canary);
