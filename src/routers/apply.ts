@@ -19,7 +19,12 @@ export async function applyIfChanged(deps: RouterDeps, obj: KubeObject): Promise
   await deps.kube.apply(desired, { force: true });
 }
 
+/**
+ * An empty `labels: {}` would make Pennant a manager of the whole map, and dropping it later would
+ * take the labels others put there with it: Pennant applies the labels it sets, never an empty map.
+ */
 function withAppliedHash(obj: KubeObject): KubeObject {
+  const { labels, ...metadata } = obj.metadata;
   const annotations = { ...(obj.metadata.annotations ?? {}), [APPLIED_HASH_ANNOTATION]: shortHash(canonicalJson(obj)) };
-  return { ...obj, metadata: { ...obj.metadata, annotations } };
+  return { ...obj, metadata: { ...metadata, ...(labels && Object.keys(labels).length ? { labels } : {}), annotations } };
 }
