@@ -1,6 +1,7 @@
 import type { KubeObject, ResourceType } from '../kube/types.js';
 import { needsApply } from '../kube/drift.js';
 import { canonicalJson, shortHash } from '../workloads/revision.js';
+import { reportDrift } from './drift-event.js';
 import type { RouterDeps } from './types.js';
 
 /**
@@ -10,14 +11,22 @@ import type { RouterDeps } from './types.js';
  */
 export const APPLIED_HASH_ANNOTATION = 'pennant.dev/applied-hash';
 
-/** Server-side apply, skipped when the informer cache shows the object already as desired. */
+/**
+ * Server-side apply of the fields Pennant declares, skipped when the informer cache shows the object
+ * already as desired. `force`: a field another manager took is taken back (other managers' fields,
+ * which Pennant does not declare, are never touched). When what Pennant wants has not changed since
+ * it last applied (same hash) and the object still differs, someone else changed it: say so.
+ */
 export async function applyIfChanged(deps: RouterDeps, obj: KubeObject): Promise<void> {
   const desired = withAppliedHash(obj);
   const type: ResourceType = { apiVersion: desired.apiVersion, kind: desired.kind };
   const current = deps.cache.get(type, desired.metadata.namespace ?? 'default', desired.metadata.name ?? '');
   if (!needsApply(desired, current)) return;
   await deps.kube.apply(desired, { force: true });
+  if (current && hashOf(current) === hashOf(desired)) await reportDrift(deps, current);
 }
+
+const hashOf = (obj: KubeObject): string | undefined => obj.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
 
 /**
  * An empty `labels: {}` would make Pennant a manager of the whole map, and dropping it later would
