@@ -23,7 +23,7 @@ export async function applyIfChanged(deps: RouterDeps, obj: KubeObject): Promise
   const current = deps.cache.get(type, desired.metadata.namespace ?? 'default', desired.metadata.name ?? '');
   if (!needsApply(desired, current)) return;
   await deps.kube.apply(desired, { force: true });
-  if (current && hashOf(current) === hashOf(desired)) await reportDrift(deps, current);
+  if (current && hashOf(current) === hashOf(desired)) await reportDrift(deps, desired, current);
 }
 
 const hashOf = (obj: KubeObject): string | undefined => obj.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
