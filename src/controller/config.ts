@@ -6,6 +6,15 @@ import { ConfigError, parseSettings, type Setting, settingsShape } from '../util
 
 export { ConfigError };
 
+/**
+ * `--include-label-prefix app.kubernetes.io,team`: a comma-separated list (Flagger's
+ * `-include-label-prefix`); `*` copies every label and annotation. Empty entries are dropped.
+ */
+const labelPrefixes = z
+  .string()
+  .transform((list) => list.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._/-]*)$/, 'is not a label prefix (* or the start of a label key: letters, digits, ".", "_", "/", "-")')));
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 /**
@@ -46,6 +55,13 @@ export const RUN_SETTINGS = {
   identity: { value: 'name', env: 'POD_NAME', help: 'this replica in the Lease (default: host and pid)', schema: text().optional() },
   gitopsCacheDir: { value: 'path', env: 'PENNANT_GITOPS_CACHE_DIR', help: 'working copies of GitSources (default: $TMPDIR/pennant-git)', schema: text().optional() },
   gitopsAllowControllerIdentity: { env: 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', help: 'let a GitSource without serviceAccountName apply as the controller (default: refused)', schema: onOff().optional() },
+  includeLabelPrefix: { value: 'prefixes', env: 'PENNANT_INCLUDE_LABEL_PREFIX', help: 'comma-separated prefixes of the target\'s labels and annotations copied to <target>-primary; * for all (default: none)', schema: labelPrefixes.optional() },
+  ingressClass: {
+    value: 'name',
+    env: 'PENNANT_INGRESS_CLASS',
+    help: 'contour: the ingress class of the generated HTTPProxies (spec.ingressClassName)',
+    schema: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'is not an ingress class (a lower-case DNS name: a-z, 0-9, "-", ".")').optional(),
+  },
 } satisfies Record<string, Setting>;
 
 /** Every setting of `pennant run`: the flags above, and a few that programs (tests, the demo) set. */

@@ -4,8 +4,8 @@ import { type AdvanceResult, advance, type Evaluation, isActivePhase, type Obser
 import type { WriteBack } from '../gitops/index.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
-import { type Router, routerFor } from '../routers/index.js';
-import { type Workload, workloadFor } from '../workloads/index.js';
+import { type Router, type RouterOptions, routerFor } from '../routers/index.js';
+import { type Workload, workloadFor, type WorkloadOptions } from '../workloads/index.js';
 import { type ActorDeps, canaryRef, changeWorld, report, reportActions, worldActions } from './act.js';
 import type { AnalysisSlots } from './analysis-slots.js';
 import type { ClusterCache } from './cluster-cache.js';
@@ -77,7 +77,10 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   let target: { workload: Workload; router: Router } | undefined;
   let obs: Observation;
   try {
-    target = { workload: workloadFor(canary, deps.kube, deps.cache), router: routerFor(canary.spec.provider ?? deps.config.provider, deps) };
+    target = {
+      workload: workloadFor(canary, deps.kube, deps.cache, workloadOptions(deps.config)),
+      router: routerFor(canary.spec.provider ?? deps.config.provider, { kube: deps.kube, cache: deps.cache, ...routerOptions(deps.config) }),
+    };
   } catch (err) {
     return finish(deps, raw, canary, reportInvalid(canary, errorMessage(err), now, 'InvalidSpec', warnings), undefined, signal);
   }
@@ -107,6 +110,10 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   }
   return finish(deps, raw, canary, result, target, signal, run);
 }
+
+const workloadOptions = (config: ControllerConfig): WorkloadOptions =>
+  (config.includeLabelPrefix ? { includeLabelPrefix: config.includeLabelPrefix } : {});
+const routerOptions = (config: ControllerConfig): RouterOptions => (config.ingressClass ? { ingressClass: config.ingressClass } : {});
 
 function observe(deps: ReconcilerDeps, key: string, canary: Canary, t: { workload: Workload; router: Router }): Observation {
   const view = t.workload.observe(canary);

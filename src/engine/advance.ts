@@ -1,4 +1,5 @@
 import type { Canary, CanaryStatus } from '../api/index.js';
+import { mirrorAffinityCookies } from './affinity-cookies.js';
 import { type Ctx, done, event, id, type Outcome } from './context.js';
 import { analysing } from './phases/analysis.js';
 import { idle, waiting } from './phases/idle.js';
@@ -35,6 +36,7 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   if (outcome.kind === 'evaluate') return outcome;
   ctx.actions.push(...validationWarnings(canary, obs.warnings));
   if (routingInPlace(ctx)) ctx.actions.unshift({ kind: 'ensureRouting' });
+  mirrorAffinityCookies(ctx);
   if (!ctx.canary.spec.suspend) holdServingPods(ctx);
   return { kind: 'decision', status: ctx.status, actions: dedupe(ctx), requeueAfterMs: soonest(outcome.requeueAfterMs, writeBackDueInMs(ctx.status, now)) };
 }

@@ -29,6 +29,20 @@ export interface Routes {
    * else stays on the primary. Without it the weights apply to all requests.
    */
   matchedOnly?: boolean;
+  /**
+   * Session affinity (`analysis.sessionAffinity`): the cookies, `name=value`, the router's objects
+   * hand out or expire now. Observed only; the router derives the cookies of a new step itself.
+   */
+  cookies?: SessionAffinityCookies;
+}
+
+export interface SessionAffinityCookies {
+  /** Set on canary responses while the canary has weight. */
+  canary?: string;
+  /** `primaryCookieName`: set on primary responses while the canary has weight. */
+  primary?: string;
+  /** The canary cookie of the last run, expired (Max-Age=-1) for those who still carry it. */
+  expired?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KubeError } from './errors.js';
-import { changedPaths, pathKey, type FieldPath } from './field-paths.js';
 import { deepCopy, deepEqual, kubeTime } from './json.js';
+import { afterUpdate, copyManagers, type Managers, type Writer } from './memory-ownership.js';
 import { checkPrecondition, mergeWrite, bumpsGeneration, type KindPolicy } from './memory-rules.js';
 import type { KubeObject, ObjectRef, ResourceType, WatchEventType } from './types.js';
 
@@ -9,8 +9,8 @@ export type StoreListener = (type: WatchEventType, obj: KubeObject, old: KubeObj
 
 interface Stored {
   obj: KubeObject;
-  /** Server-side apply approximation: leaf paths each field manager applied last, by pathKey. */
-  applied: Map<string, Map<string, FieldPath>>;
+  /** Who owns which fields (server-side apply), as managedFields would say. */
+  managers: Managers;
 }
 
 export const storeKey = (type: ResourceType, namespace: string | undefined, name: string): string =>
@@ -54,22 +54,18 @@ export class MemoryStore {
     return found.sort((a, b) => keyOrder(a).localeCompare(keyOrder(b)));
   }
 
-  appliedPaths(ref: ObjectRef, manager: string): FieldPath[] {
-    const stored = this.objects.get(storeKey(ref, ref.namespace, ref.name));
-    return [...(stored?.applied.get(manager)?.values() ?? [])];
+  /** A copy of the field managers of an object (none for a missing one). */
+  managers(ref: ObjectRef): Managers {
+    return copyManagers(this.objects.get(storeKey(ref, ref.namespace, ref.name))?.managers ?? new Map());
   }
 
-  /** Paths some manager other than `manager` applied last (SSA never removes those). */
-  pathsOwnedByOthers(ref: ObjectRef, manager: string): Set<string> {
-    const owned = new Set<string>();
+  /** Replaces the field managers of an object (after a successful apply). */
+  setManagers(ref: ObjectRef, managers: Managers): void {
     const stored = this.objects.get(storeKey(ref, ref.namespace, ref.name));
-    for (const [other, paths] of stored?.applied ?? []) {
-      if (other !== manager) for (const key of paths.keys()) owned.add(key);
-    }
-    return owned;
+    if (stored) stored.managers = managers;
   }
 
-  create(input: KubeObject): KubeObject {
+  create(input: KubeObject, writer: Writer): KubeObject {
     const obj = deepCopy(input);
     const name = obj.metadata.name || generatedName(obj.metadata.generateName);
     const key = storeKey(obj, obj.metadata.namespace, name);
@@ -79,13 +75,17 @@ export class MemoryStore {
     if (this.policy.tracksGeneration(obj.kind)) obj.metadata.generation = 1;
     // A real server resets the status of kinds with a status subresource on create.
     if (this.policy.hasStatusSubresource(obj.kind)) delete obj.status;
-    this.objects.set(key, { obj, applied: new Map() });
+    const managers = writer.operation === 'Update' ? afterUpdate(new Map(), undefined, obj, writer.manager, this.policy) : new Map();
+    this.objects.set(key, { obj, managers });
     this.emit('ADDED', obj, undefined);
     return obj;
   }
 
-  /** A main-resource write (update, patch, apply); `candidate.metadata.resourceVersion` is the precondition. */
-  replace(ref: ObjectRef, candidate: KubeObject, mode: 'main' | 'status' = 'main'): KubeObject {
+  /**
+   * A write (update, patch, apply, or of the status); `candidate.metadata.resourceVersion` is the
+   * precondition. An Update writer of the main resource takes the fields it changes.
+   */
+  replace(ref: ObjectRef, candidate: KubeObject, mode: 'main' | 'status', writer: Writer): KubeObject {
     const stored = this.objects.get(storeKey(ref, ref.namespace, ref.name));
     if (!stored) throw notFound();
     const current = stored.obj;
@@ -96,7 +96,7 @@ export class MemoryStore {
       next.metadata.generation = current.metadata.generation + 1;
     }
     next.metadata.resourceVersion = this.nextRevision();
-    if (mode === 'main') releaseChangedPaths(stored, current, next);
+    if (mode === 'main' && writer.operation === 'Update') stored.managers = afterUpdate(stored.managers, current, next, writer.manager, this.policy);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
       this.remove(storeKey(ref, ref.namespace, ref.name), next);
     } else {
@@ -104,12 +104,6 @@ export class MemoryStore {
       this.emit('MODIFIED', next, current);
     }
     return next;
-  }
-
-  /** Records what `manager` applied (after a successful apply). */
-  recordApplied(ref: ObjectRef, manager: string, paths: FieldPath[]): void {
-    const stored = this.objects.get(storeKey(ref, ref.namespace, ref.name));
-    stored?.applied.set(manager, new Map(paths.map((p) => [pathKey(p), p])));
   }
 
   delete(ref: ObjectRef): void {
@@ -152,14 +146,6 @@ export class MemoryStore {
 
   private emit(type: WatchEventType, obj: KubeObject, old: KubeObject | undefined): void {
     for (const listener of this.listeners) listener(type, obj, old);
-  }
-}
-
-/** A field an update or patch changes is no longer "applied" by anyone: SSA would not remove it later. */
-function releaseChangedPaths(stored: Stored, before: KubeObject, after: KubeObject): void {
-  if (stored.applied.size === 0) return;
-  for (const path of changedPaths(before, after)) {
-    for (const paths of stored.applied.values()) paths.delete(pathKey(path));
   }
 }
 

@@ -6,6 +6,7 @@ import { applyJsonPatch } from './json-patch.js';
 import { parseLabelSelector } from './label-selector.js';
 import { applyObject } from './memory-apply.js';
 import { MemoryInformer } from './memory-informer.js';
+import type { Writer } from './memory-ownership.js';
 import { DEFAULT_STATUS_SUBRESOURCE_KINDS, kindPolicy, type KindPolicy } from './memory-rules.js';
 import { MemoryStore } from './memory-store.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -28,25 +29,44 @@ export interface MemoryKubeOptions {
   now?: () => Date;
   /** Kinds with a status subresource; defaults to DEFAULT_STATUS_SUBRESOURCE_KINDS. */
   statusSubresourceKinds?: readonly string[];
+  /** Field manager of creates, updates and patches (and of applies without their own); default FIELD_MANAGER. */
+  fieldManager?: string;
+}
+
+/** What clients of one in-memory API server share. */
+interface Server {
+  policy: KindPolicy;
+  store: MemoryStore;
+  events: EventRecorder;
 }
 
 /**
  * An in-memory KubeClient that behaves like the API server where Pennant depends on it — for
  * unit tests and the offline demo. Every object going in or out is a deep copy.
- * Approximations: see memory-apply.ts (server-side apply) and memory-rules.ts (status, generation);
- * no schema validation or defaulting, no admission, namespaces need not exist, and a missing
- * namespace on a ref means "cluster-scoped" (there is no discovery to know a kind's scope).
+ * Writes carry a field manager (server-side apply's ownership and conflicts: memory-apply.ts,
+ * memory-ownership.ts, field-schema.ts); `withFieldManager` gives another writer on the same server.
+ * Approximations: see those and memory-rules.ts (status, generation); no schema validation or
+ * defaulting (so an empty map of a built-in kind is kept, where a real server drops it), no
+ * admission, namespaces need not exist, and a missing namespace on a ref means "cluster-scoped"
+ * (there is no discovery to know a kind's scope).
  */
 export class MemoryKube implements KubeClient {
   private readonly policy: KindPolicy;
   private readonly store: MemoryStore;
   private readonly events: EventRecorder;
+  private readonly fieldManager: string;
 
-  constructor(options: MemoryKubeOptions = {}) {
+  constructor(options: MemoryKubeOptions = {}, server?: Server) {
     const now = options.now ?? (() => new Date());
-    this.policy = kindPolicy(options.statusSubresourceKinds ?? DEFAULT_STATUS_SUBRESOURCE_KINDS);
-    this.store = new MemoryStore(this.policy, now);
-    this.events = new EventRecorder({ create: (e) => this.create(e), patch: (ref, p) => this.patch(ref, p, 'merge') }, now);
+    this.policy = server?.policy ?? kindPolicy(options.statusSubresourceKinds ?? DEFAULT_STATUS_SUBRESOURCE_KINDS);
+    this.store = server?.store ?? new MemoryStore(this.policy, now);
+    this.events = server?.events ?? new EventRecorder({ create: (e) => this.create(e), patch: (ref, p) => this.patch(ref, p, 'merge') }, now);
+    this.fieldManager = options.fieldManager ?? FIELD_MANAGER;
+  }
+
+  /** Another client of the same server, writing as `fieldManager` (a human's kubectl, Argo CD, Flux…). */
+  withFieldManager(fieldManager: string): MemoryKube {
+    return new MemoryKube({ fieldManager }, { policy: this.policy, store: this.store, events: this.events });
   }
 
   get(ref: ObjectRef): Promise<KubeObject | null> {
@@ -66,21 +86,21 @@ export class MemoryKube implements KubeClient {
   apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     return inContext('apply', describeRef(refOf(obj)), async () => {
       checkShape(obj);
-      return deepCopy(applyObject(this.store, this.policy, deepCopy(obj), options.fieldManager ?? FIELD_MANAGER));
+      return deepCopy(applyObject(this.store, this.policy, deepCopy(obj), options.fieldManager ?? this.fieldManager, options.force ?? false));
     });
   }
 
   create(obj: KubeObject): Promise<KubeObject> {
     return inContext('create', describeRef(refOf(obj)), async () => {
       checkShape(obj);
-      return deepCopy(this.store.create(obj));
+      return deepCopy(this.store.create(obj, this.updater()));
     });
   }
 
   update(obj: KubeObject): Promise<KubeObject> {
     return inContext('update', describeRef(refOf(obj)), async () => {
       checkShape(obj);
-      return deepCopy(this.store.replace(refOf(obj), deepCopy(obj)));
+      return deepCopy(this.store.replace(refOf(obj), deepCopy(obj), 'main', this.updater()));
     });
   }
 
@@ -91,7 +111,7 @@ export class MemoryKube implements KubeClient {
       const patched = type === 'merge' ? applyMergePatch(current, patch) : applyJsonPatch(current, patch);
       if (!isObject(patched) || !isObject(patched.metadata)) throw new KubeError('Invalid', 'the patch removes the object', 422);
       // A resourceVersion the patch leaves in place is the current one; one it sets is a precondition.
-      return deepCopy(this.store.replace(ref, patched as KubeObject));
+      return deepCopy(this.store.replace(ref, patched as KubeObject, 'main', this.updater()));
     });
   }
 
@@ -100,7 +120,7 @@ export class MemoryKube implements KubeClient {
       const current = this.store.get(ref);
       if (!current) throw new KubeError('NotFound', 'not found', 404);
       const candidate = applyMergePatch(current, { metadata: { resourceVersion }, status }) as KubeObject;
-      return deepCopy(this.store.replace(ref, candidate, 'status'));
+      return deepCopy(this.store.replace(ref, candidate, 'status', this.updater()));
     });
   }
 
@@ -114,6 +134,10 @@ export class MemoryKube implements KubeClient {
 
   informer(type: ResourceType, options: ListOptions = {}): Informer {
     return new MemoryInformer(this.store, type, options);
+  }
+
+  private updater(): Writer {
+    return { manager: this.fieldManager, operation: 'Update' };
   }
 }
 

@@ -6,6 +6,7 @@ import { applyServices, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
 import { abConditions, type Condition, isMatchRoute, pathConditions } from './contour-conditions.js';
+import { handsOff } from './gitops-hands-off.js';
 import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -31,7 +32,7 @@ export class ContourRouter implements Router {
     // A/B testing that Contour cannot express fails now, not at the first analysis step.
     if ((canary.spec.analysis.iterations ?? 0) > 0 && canary.spec.analysis.match?.length) abConditions(canary.spec.analysis.match);
     await applyServices(this.deps, canary, 'primary');
-    await applyIfChanged(this.deps, buildHttpProxy(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }));
+    await applyIfChanged(this.deps, buildHttpProxy(canary, this.getRoutes(canary) ?? { primary: 100, canary: 0, mirror: false }, this.deps.ingressClass));
   }
 
   async setRoutes(canary: Canary, routes: Routes): Promise<void> {
@@ -40,7 +41,7 @@ export class ContourRouter implements Router {
       throw new RouterError(`contour: weights must be whole numbers adding up to 100, got ${routes.primary}/${routes.canary}`);
     }
     if (routes.matchedOnly && !canary.spec.analysis.match?.length) throw new RouterError('contour: A/B routes need spec.analysis.match');
-    await applyIfChanged(this.deps, buildHttpProxy(canary, routes));
+    await applyIfChanged(this.deps, buildHttpProxy(canary, routes, this.deps.ingressClass));
   }
 
   getRoutes(canary: Canary): Routes | null {
@@ -59,7 +60,7 @@ export class ContourRouter implements Router {
   /** revertOnDeletion: every request through the HTTPProxy to the apex Service, which selects the target's pods; both outlive the Canary. */
   async finalize(canary: Canary): Promise<void> {
     await releaseApex(this.deps, canary);
-    const proxy = buildHttpProxy(canary, { primary: 100, canary: 0, mirror: false });
+    const proxy = buildHttpProxy(canary, { primary: 100, canary: 0, mirror: false }, this.deps.ingressClass);
     const spec = proxy.spec as { routes: (ProxyRoute & { services: ProxyService[] })[] };
     const apex = serviceName(canary);
     const routes = spec.routes.map((route) => ({ ...route, services: [proxyService(canary, apex, 100)] }));
@@ -67,8 +68,12 @@ export class ContourRouter implements Router {
   }
 }
 
-/** The HTTPProxy `<svc>` for these routes. */
-export function buildHttpProxy(canary: Canary, routes: Routes): KubeObject {
+/**
+ * The HTTPProxy `<svc>` for these routes. With `--ingress-class` it names the class in
+ * `spec.ingressClassName`, as Flagger's `-ingress-class` does: a Contour started with
+ * `--ingress-class-name` ignores HTTPProxies of no class (or another one).
+ */
+export function buildHttpProxy(canary: Canary, routes: Routes, ingressClass?: string): KubeObject {
   const svc = serviceName(canary);
   const weighted = (primary: number, canaryWeight: number): ProxyService[] => [
     proxyService(canary, `${svc}-primary`, primary),
@@ -84,8 +89,11 @@ export function buildHttpProxy(canary: Canary, routes: Routes): KubeObject {
   return {
     apiVersion: HTTPPROXY.apiVersion,
     kind: HTTPPROXY.kind,
-    metadata: { name: svc, namespace: namespaceOf(canary), ownerReferences: [ownerReference(canary)] },
-    spec: { routes: [...matchRoutes, ...paths.map((path) => ({ conditions: [path], ...policies, services: [...main, ...mirror] }))] },
+    metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
+    spec: {
+      ...(ingressClass ? { ingressClassName: ingressClass } : {}),
+      routes: [...matchRoutes, ...paths.map((path) => ({ conditions: [path], ...policies, services: [...main, ...mirror] }))],
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { DEPLOYMENT, released, SERVICE, namespaceOf, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -90,7 +91,7 @@ export class GatewayApiRouter implements Router {
     return {
       apiVersion: this.type.apiVersion,
       kind: 'HTTPRoute',
-      metadata: { name: svc, namespace: namespaceOf(canary), annotations: { [ANNOTATION_ORIGINAL]: 'true' }, ownerReferences: [ownerReference(canary)] },
+      metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({ [ANNOTATION_ORIGINAL]: 'true' }), ownerReferences: [ownerReference(canary)] },
       spec: {
         parentRefs: service.gatewayRefs,
         ...(service.hosts?.length ? { hostnames: service.hosts } : {}),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Canary } from '../api/index.js';
 import { parseDuration } from '../engine/duration.js';
 import { DEFAULT_INTERVAL_MS } from '../engine/settings.js';
-import type { Routes } from '../engine/types.js';
+import type { Routes, SessionAffinityCookies } from '../engine/types.js';
 import {
   canaryHost, type Destination, destinations, type HttpMatch, type HttpRoute, mergeMatches, primaryHost, routeOptions, serviceMatches,
 } from './istio-routes.js';
@@ -14,10 +14,11 @@ import {
  * primary responses set a cookie that keeps the user on the primary for one interval. When the
  * canary's weight goes back to 0, a route expires the canary cookie (Max-Age=-1).
  *
- * Unlike Flagger, the cookies are not kept in the Canary's status (routers do not write status):
- * their values are derived from the Canary's uid and the revision under analysis, so every run has
- * its own and a restarted controller finds the same; the cookie to expire is read back from the
- * VirtualService. status.sessionAffinityCookie and its siblings stay empty.
+ * The VirtualService is the source of truth: the values are derived from the Canary's uid and the
+ * revision under analysis (so every run has its own and a restarted controller finds the same), the
+ * cookie to expire is read back from it, and getRoutes reports the cookies in use, which the engine
+ * mirrors into status.sessionAffinityCookie, primarySessionAffinityCookie and
+ * previousSessionAffinityCookie as Flagger fills them.
  */
 
 export const STICKY_CANARY = 'sticky-canary';
@@ -103,11 +104,22 @@ function withSetCookie(dests: Destination[], host: string, value: string): Desti
 
 const cookieOf = (header: string | undefined): string | undefined => header?.split(';')[0]?.trim() || undefined;
 
-/** The canary cookie the weighted route hands out now, if any. */
-function liveCookie(current: readonly HttpRoute[], svc: string): string | undefined {
+/** The cookie the weighted route hands out on responses from `host` now, if any. */
+function liveCookie(current: readonly HttpRoute[], svc: string, host = canaryHost(svc)): string | undefined {
   const weighted = current.filter((r) => !STICKY_ROUTE_NAMES.includes(r.name ?? ''));
-  const dest = weighted.flatMap((r) => r.route).find((d) => d.destination.host === canaryHost(svc) && d.headers?.response?.add?.[SET_COOKIE]);
+  const dest = weighted.flatMap((r) => r.route).find((d) => d.destination.host === host && d.headers?.response?.add?.[SET_COOKIE]);
   return cookieOf(dest?.headers?.response?.add?.[SET_COOKIE]);
+}
+
+/** The cookies the VirtualService's http routes hand out or expire; undefined when there are none. */
+export function cookiesInUse(current: readonly HttpRoute[], svc: string): SessionAffinityCookies | undefined {
+  const found: [keyof SessionAffinityCookies, string | undefined][] = [
+    ['canary', liveCookie(current, svc)],
+    ['primary', liveCookie(current, svc, primaryHost(svc))],
+    ['expired', expiringCookie(current)],
+  ];
+  const cookies = Object.fromEntries(found.filter(([, value]) => value !== undefined)) as SessionAffinityCookies;
+  return Object.keys(cookies).length ? cookies : undefined;
 }
 
 function expiringCookie(current: readonly HttpRoute[]): string | undefined {

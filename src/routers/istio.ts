@@ -6,7 +6,9 @@ import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
-import { sessionAffinity, STICKY_ROUTE_NAMES } from './istio-affinity.js';
+import { handsOff } from './gitops-hands-off.js';
+import { cookiesInUse, sessionAffinity, STICKY_ROUTE_NAMES } from './istio-affinity.js';
+import { ORIGINAL_ANNOTATION, ownerOf, restoredVirtualService } from './istio-takeover.js';
 import {
   abCondition, canaryHost, destination, destinations, type HttpRoute, mergeMatches, mirrorOf, primaryHost, routeOptions, serviceMatches,
 } from './istio-routes.js';
@@ -66,23 +68,39 @@ export class IstioRouter implements Router {
 
   getRoutes(canary: Canary): Routes | null {
     const svc = serviceName(canary);
-    const http = this.currentRoutes(canary).filter((r) => !STICKY_ROUTE_NAMES.includes(r.name ?? ''));
+    const current = this.currentRoutes(canary);
+    const http = current.filter((r) => !STICKY_ROUTE_NAMES.includes(r.name ?? ''));
     // The first route that names the canary carries the weights: the A/B route when there is one.
     const weighted = http.find((r) => r.route.some((d) => d.destination.host === canaryHost(svc)));
     if (!weighted) return null;
     const weightOf = (host: string) => weighted.route.find((d) => d.destination.host === host)?.weight ?? 0;
     const matchedOnly = http.length > 1 && weighted !== http[http.length - 1];
     const mirror = http.some((r) => r.mirror?.host === canaryHost(svc));
-    return { primary: weightOf(primaryHost(svc)), canary: weightOf(canaryHost(svc)), mirror, ...(matchedOnly ? { matchedOnly } : {}) };
+    const cookies = cookiesInUse(current, svc);
+    return {
+      primary: weightOf(primaryHost(svc)),
+      canary: weightOf(canaryHost(svc)),
+      mirror,
+      ...(matchedOnly ? { matchedOnly } : {}),
+      ...(cookies ? { cookies } : {}),
+    };
   }
 
   /**
-   * revertOnDeletion: the apex Service selects the target's pods again and the VirtualService sends
-   * every request to it; both are released from the Canary so they outlive it. The DestinationRules
-   * and the -primary/-canary Services go with the Canary.
+   * revertOnDeletion: the apex Service selects the target's pods again and is released from the
+   * Canary so it outlives it. The user's own VirtualService gets back the spec it had before Pennant
+   * took it over (gateways, hosts, retries…); one Pennant generated sends every request to the apex
+   * Service and is released too. The DestinationRules and the -primary/-canary Services go with the Canary.
    */
   async finalize(canary: Canary): Promise<void> {
     await releaseApex(this.deps, canary);
+    const current = this.deps.cache.get(VIRTUAL_SERVICE, namespaceOf(canary), serviceName(canary));
+    const owner = ownerOf(current);
+    if (current && owner.kind === 'user') {
+      // Not applyIfChanged: the restored object must not carry Pennant's applied-hash either.
+      await this.deps.kube.apply(restoredVirtualService(current, owner.original), { force: true });
+      return;
+    }
     const svc = serviceName(canary);
     const handBack: HttpRoute = { ...serviceMatchField(canary), ...routeOptions(canary), route: [destination(canary, svc, 100)] };
     await applyIfChanged(this.deps, released(this.virtualService(canary, [handBack])));
@@ -117,6 +135,8 @@ export class IstioRouter implements Router {
     const hosts = [...(service?.hosts ?? [])];
     if (!hosts.includes(svc) && !hosts.includes('*')) hosts.push(svc);
     const gateways = service?.gateways?.length ? service.gateways : ['mesh'];
+    const owner = ownerOf(this.deps.cache.get(VIRTUAL_SERVICE, namespaceOf(canary), svc));
+    const original: Record<string, string> = owner.kind === 'user' ? { [ORIGINAL_ANNOTATION]: owner.original } : {};
     return {
       apiVersion: VIRTUAL_SERVICE.apiVersion,
       kind: VIRTUAL_SERVICE.kind,
@@ -124,8 +144,8 @@ export class IstioRouter implements Router {
         name: svc,
         namespace: namespaceOf(canary),
         labels: service?.apex?.labels ?? {},
-        annotations: service?.apex?.annotations ?? {},
-        ownerReferences: [ownerReference(canary)],
+        annotations: handsOff({ ...service?.apex?.annotations, ...original }),
+        ...(owner.kind === 'generated' ? { ownerReferences: [ownerReference(canary)] } : {}),
       },
       spec: { ...(service?.delegation ? {} : { hosts, gateways }), http },
     };
@@ -149,7 +169,7 @@ function destinationRule(canary: Canary, name: string): KubeObject {
   return {
     apiVersion: DESTINATION_RULE.apiVersion,
     kind: DESTINATION_RULE.kind,
-    metadata: { name, namespace, ownerReferences: [ownerReference(canary)] },
+    metadata: { name, namespace, annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
     spec: { host: `${name}.${namespace}.svc.cluster.local`, ...(trafficPolicy ? { trafficPolicy } : {}) },
   };
 }

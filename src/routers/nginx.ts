@@ -5,14 +5,18 @@ import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { isCanaryAnnotation, nginxMatch, routeAnnotations, routesOf } from './nginx-annotations.js';
 import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 export const INGRESS: ResourceType = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' };
 
-/** Annotations of the user's Ingress that are not copied to the canary Ingress. */
-const NOT_COPIED = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+/**
+ * Labels and annotations of the user's Ingress that are not copied to the canary Ingress: kubectl's
+ * record of the user's object, and Flux's bookkeeping (the copy is Pennant's, not Flux's).
+ */
+const isCopied = (key: string): boolean => key !== 'kubectl.kubernetes.io/last-applied-configuration' && !key.includes('toolkit.fluxcd.io');
 
 interface IngressBackend { service?: { name?: string } }
 interface IngressSpec {
@@ -91,15 +95,16 @@ export function canaryIngress(canary: Canary, ingress: KubeObject, routes: Route
         `point it at ${svc}, which Pennant routes to the primary`,
     );
   }
-  const copied = Object.entries(ingress.metadata.annotations ?? {}).filter(([key]) => !isCanaryAnnotation(key) && !NOT_COPIED.has(key));
+  const copied = Object.entries(ingress.metadata.annotations ?? {}).filter(([key]) => !isCanaryAnnotation(key) && isCopied(key));
+  const labels = Object.entries(ingress.metadata.labels ?? {}).filter(([key]) => isCopied(key));
   return {
     apiVersion: INGRESS.apiVersion,
     kind: INGRESS.kind,
     metadata: {
       name: `${ingress.metadata.name ?? ''}-canary`,
       namespace: namespaceOf(canary),
-      labels: ingress.metadata.labels ?? {},
-      annotations: { ...Object.fromEntries(copied), ...routeAnnotations(canary, routes) },
+      labels: Object.fromEntries(labels),
+      annotations: handsOff({ ...Object.fromEntries(copied), ...routeAnnotations(canary, routes) }),
       ownerReferences: [ownerReference(canary)],
     },
     spec,

@@ -3,6 +3,7 @@ import type { KubeObject, ResourceType } from '../kube/types.js';
 import { deployment, type Deployment } from '../workloads/k8s-types.js';
 import { ownerReference, selectorLabel } from '../workloads/primary.js';
 import type { ObjectReader } from '../workloads/types.js';
+import { handsOff, withoutHandsOff } from './gitops-hands-off.js';
 import { RouterError } from './types.js';
 
 export const SERVICE: ResourceType = { apiVersion: 'v1', kind: 'Service' };
@@ -35,11 +36,12 @@ type Role = 'apex' | 'primary' | 'canary';
 /** A ClusterIP Service for one role; the apex selects whichever pods `selectValue` names. */
 /**
  * Without the Canary's ownerReference, so that the garbage collector leaves it when the Canary goes:
- * what revertOnDeletion hands back must outlive the Canary.
+ * what revertOnDeletion hands back must outlive the Canary. Without the GitOps hands-off
+ * annotations either, so that Flux reconciles it again.
  */
 export function released(obj: KubeObject): KubeObject {
   const { ownerReferences: _owners, ...metadata } = obj.metadata as KubeObject['metadata'] & { ownerReferences?: unknown };
-  return { ...obj, metadata };
+  return withoutHandsOff({ ...obj, metadata });
 }
 
 export function buildService(canary: Canary, role: Role, sel: Selectors, selectValue: string, target: Deployment): KubeObject {
@@ -54,7 +56,7 @@ export function buildService(canary: Canary, role: Role, sel: Selectors, selectV
       name,
       namespace: namespaceOf(canary),
       labels: { [sel.key]: name, ...(meta?.labels ?? {}) },
-      annotations: meta?.annotations ?? {},
+      annotations: handsOff(meta?.annotations),
       ownerReferences: [ownerReference(canary)],
     },
     spec: {

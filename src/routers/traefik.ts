@@ -5,6 +5,7 @@ import { ownerReference } from '../workloads/primary.js';
 import { applyServices, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
 import { applyIfChanged } from './apply.js';
+import { handsOff } from './gitops-hands-off.js';
 import { DEPLOYMENT, namespaceOf, released, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -76,7 +77,7 @@ export function buildTraefikService(canary: Canary, routes: Routes): KubeObject 
   return {
     apiVersion: TRAEFIK_SERVICE.apiVersion,
     kind: TRAEFIK_SERVICE.kind,
-    metadata: { name: svc, namespace: namespaceOf(canary), ownerReferences: [ownerReference(canary)] },
+    metadata: { name: svc, namespace: namespaceOf(canary), annotations: handsOff({}), ownerReferences: [ownerReference(canary)] },
     spec: { weighted: { services } },
   };
 }

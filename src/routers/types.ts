@@ -18,7 +18,13 @@ export interface Router {
   finalize(canary: Canary): Promise<void>;
 }
 
-export interface RouterDeps {
+/** How `pennant run` was configured for the routers. */
+export interface RouterOptions {
+  /** `--ingress-class`: Contour's HTTPProxies get it as `spec.ingressClassName` (Flagger's `-ingress-class`). */
+  ingressClass?: string;
+}
+
+export interface RouterDeps extends RouterOptions {
   kube: KubeClient;
   cache: ObjectReader;
 }

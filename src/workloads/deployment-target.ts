@@ -9,7 +9,7 @@ import { configMap, type ConfigMap, type Deployment, deployment, horizontalPodAu
 import { buildPrimary, buildPrimaryAutoscaler, ownerReference, PAUSED_ANNOTATION, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
 import { deploymentReadiness } from './readiness.js';
 import { hashPodTemplate, shortHash } from './revision.js';
-import { type ObjectReader, type Workload, WorkloadError, type WorkloadView } from './types.js';
+import { type ObjectReader, type Workload, WorkloadError, type WorkloadOptions, type WorkloadView } from './types.js';
 
 const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
@@ -24,7 +24,11 @@ interface TrackedConfig { ref: ConfigRef; object: ConfigMap | Secret; checksum: 
 export class DeploymentWorkload implements Workload {
   readonly watches = [DEPLOYMENT, CONFIGMAP, SECRET, HPA];
 
-  constructor(private readonly kube: KubeClient, private readonly cache: ObjectReader) {}
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly cache: ObjectReader,
+    private readonly options: WorkloadOptions = {},
+  ) {}
 
   observe(canary: Canary): WorkloadView {
     const ns = namespaceOf(canary);
@@ -100,6 +104,7 @@ export class DeploymentWorkload implements Workload {
       tracked: new Set(configs.map((c) => `${c.ref.kind}/${c.ref.name}`)),
       configsChecksum: shortHash(configs.map((c) => c.checksum).join(',')),
       ...(current?.spec.replicas !== undefined ? { currentReplicas: current.spec.replicas } : {}),
+      ...(this.options.includeLabelPrefix ? { includeLabelPrefix: this.options.includeLabelPrefix } : {}),
     });
     await this.kube.apply(primary, { force: true });
     await this.applyPrimaryAutoscaler(canary);

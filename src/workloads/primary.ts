@@ -1,6 +1,7 @@
 import type { Canary } from '../api/index.js';
 import type { KubeObject } from '../kube/types.js';
 import { renameConfigRefs } from './configs.js';
+import { includeByPrefix } from './copied-metadata.js';
 import type { Deployment, HorizontalPodAutoscaler } from './k8s-types.js';
 import { WorkloadError } from './types.js';
 
@@ -50,10 +51,13 @@ export interface PrimaryInputs {
   configsChecksum: string;
   /** Current primary replicas (kept when an autoscaler owns them). */
   currentReplicas?: number;
+  /** Prefixes of the target's own labels and annotations copied to the primary (`--include-label-prefix`). */
+  includeLabelPrefix?: readonly string[];
 }
 
 /** `<target>-primary`: the target's pod template with selector labels and config refs rewritten. */
-export function buildPrimary({ canary, target, revision, tracked, configsChecksum, currentReplicas }: PrimaryInputs): KubeObject {
+export function buildPrimary(inputs: PrimaryInputs): KubeObject {
+  const { canary, target, revision, tracked, configsChecksum, currentReplicas, includeLabelPrefix = [] } = inputs;
   const label = selectorLabel(target);
   const primaryValue = `${label.value}-primary`;
   const template = structuredClone(target.spec.template);
@@ -68,7 +72,8 @@ export function buildPrimary({ canary, target, revision, tracked, configsChecksu
     metadata: {
       name: primaryName(target.metadata.name ?? ''),
       namespace: target.metadata.namespace,
-      labels: { ...(target.metadata.labels ?? {}), [label.key]: primaryValue },
+      labels: { ...includeByPrefix(target.metadata.labels, includeLabelPrefix), [label.key]: primaryValue },
+      annotations: includeByPrefix(target.metadata.annotations, includeLabelPrefix),
       ownerReferences: [ownerReference(canary)],
     },
     spec: {

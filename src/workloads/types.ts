@@ -27,6 +27,12 @@ export interface Workload {
   readonly watches: ResourceType[];
 }
 
+/** How `pennant run` was configured for the target kinds. */
+export interface WorkloadOptions {
+  /** `--include-label-prefix`: which of the target's own labels and annotations the primary gets. */
+  includeLabelPrefix?: readonly string[];
+}
+
 export class WorkloadError extends Error {
   override readonly name: string = 'WorkloadError';
 }

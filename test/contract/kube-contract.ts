@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient, ObjectRef } from '../../src/kube/types.js';
 import { configMap, expectKubeError } from './kube-fixtures.js';
+import { type ApplyContractContext, runApplyContract } from './kube-contract-apply.js';
 import { runLifecycleContract } from './kube-contract-lifecycle.js';
 import { runStatusContract } from './kube-contract-status.js';
-import { runInformerContract, type ContractContext } from './kube-contract-watch.js';
+import { runInformerContract } from './kube-contract-watch.js';
 
 export interface KubeContractTarget {
   client: KubeClient;
+  /** A client of the same server whose writes (create, update, patch) are `fieldManager`'s. */
+  as(fieldManager: string): KubeClient;
   /** A namespace the suite may create objects in. */
   namespace: string;
   cleanup(): Promise<void>;
@@ -22,10 +25,14 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
     let target: KubeContractTarget | undefined;
     const run = Math.random().toString(36).slice(2, 8);
     let seq = 0;
-    const ctx: ContractContext = {
+    const ctx: ApplyContractContext = {
       get kube() {
         if (!target) throw new Error('makeClient failed: see the beforeAll error');
         return target.client;
+      },
+      as(fieldManager: string) {
+        if (!target) throw new Error('makeClient failed: see the beforeAll error');
+        return target.as(fieldManager);
       },
       get ns() {
         return target?.namespace ?? '';
@@ -147,6 +154,7 @@ export function runKubeContract(name: string, makeClient: () => Promise<KubeCont
       });
     });
 
+    runApplyContract(ctx);
     runStatusContract(ctx);
 
     describe('list', () => {

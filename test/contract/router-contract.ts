@@ -207,6 +207,30 @@ export function runRouterContract(name: string, makeRouter: (deps: RouterDeps) =
         }
       });
 
+      it('every object it generates tells Flux to keep its hands off (kustomize reconcile and Helm drift detection disabled)', async () => {
+        const canary = canaryWith();
+        await reconcile(canary);
+        const generated = (o: KubeObject) => ((o.metadata as { ownerReferences?: { uid?: string }[] }).ownerReferences ?? []).some((r) => r.uid === canary.metadata.uid);
+        const objects = (await allObjects()).filter(generated);
+        expect(objects.length).toBeGreaterThanOrEqual(3 + options.providerTypes.length);
+        for (const obj of objects) {
+          expect(obj.metadata.annotations, `${obj.kind}/${obj.metadata.name ?? ''}`).toEqual(expect.objectContaining({
+            'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+            'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
+          }));
+        }
+      });
+
+      it('what finalize hands back no longer keeps Flux away', async () => {
+        const canary = canaryWith();
+        await reconcile(canary);
+        await env.router.finalize(canary);
+        await settled();
+        const annotations = (await service('podinfo'))?.metadata.annotations ?? {};
+        expect(annotations['kustomize.toolkit.fluxcd.io/reconcile']).toBeUndefined();
+        expect(annotations['helm.toolkit.fluxcd.io/driftDetection']).toBeUndefined();
+      });
+
       it('finalize hands traffic back to the target pods, through an apex Service that outlives the Canary', async () => {
         const canary = canaryWith();
         await reconcile(canary);
@@ -314,15 +338,50 @@ export function runRouterContract(name: string, makeRouter: (deps: RouterDeps) =
         ['an apex selector (read as all to the primary)', 'podinfo', { spec: { selector: { app: 'something-else' } } }, (svc) => svc?.spec.selector, { app: 'podinfo-primary' }],
         ['a -canary selector', 'podinfo-canary', { spec: { selector: { app: 'something-else' } } }, (svc) => svc?.spec.selector, { app: 'podinfo' }],
         ['a -primary selector', 'podinfo-primary', { spec: { selector: { app: 'something-else' } } }, (svc) => svc?.spec.selector, { app: 'podinfo-primary' }],
-        ['an apex port', 'podinfo', { spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } }, (svc) => svc?.spec.ports, [{ name: 'http', port: 9898, targetPort: 9898, protocol: 'TCP' }]],
+        ['an apex port', 'podinfo', [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 8080 }], (svc) => svc?.spec.ports, [{ name: 'http', port: 9898, targetPort: 9898, protocol: 'TCP' }]],
         ['a label of ours', 'podinfo', { metadata: { labels: { app: 'changed' } } }, (svc) => svc?.metadata.labels?.app, 'podinfo'],
       ])('repairs %s someone else changed', async (_, svcName, patch, read, expected) => {
         const canary = canaryWith();
         await reconcile(canary);
-        await env.kube.patch(ref(SERVICE, svcName), patch);
+        await env.kube.withFieldManager('kubectl-edit').patch(ref(SERVICE, svcName), patch, Array.isArray(patch) ? 'json' : 'merge');
         await settled();
         await reconcile(canary);
         expect(read(await service(svcName))).toEqual(expected);
+        // …and says so on the Canary: a Warning Event.
+        const events = await env.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: NS });
+        const drift = events.filter((e) => (e as { reason?: string }).reason === 'RoutingDrift');
+        expect(drift.map((e) => (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject)).toEqual([expect.objectContaining({ kind: 'Canary', name: canary.metadata.name })]);
+        expect((drift[0] as { message?: string } | undefined)?.message).toContain(`Service ${NS}/${svcName}`);
+      });
+
+      it('a change of its own (a new Canary spec) is no drift: no Event', async () => {
+        await reconcile(canaryWith());
+        await reconcile(canaryWith({ apex: { labels: { changed: 'yes' } } }));
+        const events = await env.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: NS });
+        expect(events.filter((e) => (e as { reason?: string }).reason === 'RoutingDrift')).toEqual([]);
+      });
+
+      it('leaves what another manager added and it does not declare (a label, a port, an owner), and then writes nothing', async () => {
+        const canary = canaryWith();
+        await reconcile(canary);
+        const argo = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'shop', uid: 'uid-argo' };
+        const metrics = { name: 'metrics', port: 9797, targetPort: 9797, protocol: 'TCP' };
+        const other: KubeObject = {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'podinfo-canary', namespace: NS, labels: { 'argocd.argoproj.io/instance': 'shop' }, ownerReferences: [argo] },
+          spec: { ports: [metrics] },
+        };
+        await env.kube.apply(other, { fieldManager: 'argocd-controller' });
+        await settled();
+        env.client.writes.length = 0;
+        await reconcile(canary);
+        expect(env.client.writes).toEqual([]);
+        await reconcile(canaryWith({ canary: { labels: { extra: 'yes' } } }));
+        const svc = await service('podinfo-canary');
+        expect(svc?.metadata.labels).toEqual({ app: 'podinfo-canary', extra: 'yes', 'argocd.argoproj.io/instance': 'shop' });
+        expect(svc?.spec.ports.map((p) => p.name).sort()).toEqual(['http', 'metrics']);
+        expect(svc?.metadata.ownerReferences).toEqual(expect.arrayContaining([ownerOf(canary), argo]));
       });
     });
   });

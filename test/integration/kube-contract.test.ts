@@ -16,8 +16,8 @@ if (!kubeconfig) {
   );
 }
 
-const realKube = (impersonate?: Impersonation): RealKube =>
-  new RealKube(kubeConfigFrom({ kubeconfig, ...(impersonate ? { impersonate } : {}) }), { informer: { initialBackoffMs: 100 } });
+const realKube = (impersonate?: Impersonation, fieldManager?: string): RealKube =>
+  new RealKube(kubeConfigFrom({ kubeconfig, ...(impersonate ? { impersonate } : {}) }), { informer: { initialBackoffMs: 100 }, ...(fieldManager ? { fieldManager } : {}) });
 
 async function makeNamespace(kube: RealKube, prefix: string): Promise<{ namespace: string; cleanup(): Promise<void> }> {
   const namespace = `${prefix}-${randomBytes(3).toString('hex')}`;
@@ -27,7 +27,7 @@ async function makeNamespace(kube: RealKube, prefix: string): Promise<{ namespac
 
 runKubeContract('RealKube', async () => {
   const client = realKube();
-  return { client, ...(await makeNamespace(client, 'pennant-contract')) };
+  return { client, as: (fieldManager: string) => realKube(undefined, fieldManager), ...(await makeNamespace(client, 'pennant-contract')) };
 });
 
 describe('RealKube against a real API server', () => {

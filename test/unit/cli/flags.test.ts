@@ -57,6 +57,8 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['run', '--leader-election-namespace', '-x', '--leader-election-namespace: "-x" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
   ['run', '--identity', '', '--identity: "" is empty'],
   ['run', '--gitops-cache-dir', '', '--gitops-cache-dir: "" is empty'],
+  ['run', '--include-label-prefix', 'a b', '--include-label-prefix: "a b" is not a label prefix (* or the start of a label key: letters, digits, ".", "_", "/", "-")'],
+  ['run', '--ingress-class', 'Contour', '--ingress-class: "Contour" is not an ingress class (a lower-case DNS name: a-z, 0-9, "-", ".")'],
   ['demo', '--interval', 'banana', '--interval: "banana" is not a duration (e.g. 30s, 1m)'],
   ['demo', '--interval', '10', '--interval: "10" is not a duration (e.g. 30s, 1m)'],
   ['demo', '--interval', '1h', '--interval: "1h" is not a duration from 100ms to 10s'],
@@ -108,6 +110,8 @@ const BAD_ENV: [string, string, string][] = [
   ['PENNANT_MSTEAMS_URL', SECRET, 'PENNANT_MSTEAMS_URL: the value given (a secret, not shown) is not an http(s) URL (e.g. https://example.webhook.office.com/...)'],
   ['PENNANT_LEADER_ELECT', 'maybe', 'PENNANT_LEADER_ELECT: "maybe" is not true or false'],
   ['PENNANT_LEADER_ELECTION_NAMESPACE', 'kube_system', 'PENNANT_LEADER_ELECTION_NAMESPACE: "kube_system" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
+  ['PENNANT_INCLUDE_LABEL_PREFIX', 'app.*', 'PENNANT_INCLUDE_LABEL_PREFIX: "app.*" is not a label prefix (* or the start of a label key: letters, digits, ".", "_", "/", "-")'],
+  ['PENNANT_INGRESS_CLASS', 'X', 'PENNANT_INGRESS_CLASS: "X" is not an ingress class (a lower-case DNS name: a-z, 0-9, "-", ".")'],
   ['PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', 'sure', 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY: "sure" is not true or false'],
 ];
 const ANY_TEXT = ['PENNANT_CLUSTER_NAME', 'PENNANT_SLACK_CHANNEL', 'PENNANT_SLACK_USER', 'POD_NAME', 'PENNANT_GITOPS_CACHE_DIR'];

@@ -75,6 +75,11 @@ describe('parseControllerConfig', () => {
     ['an https metrics server', { metricsServer: 'https://prom.example.com/prometheus' }, {}, { metricsServer: 'https://prom.example.com/prometheus' }],
     ['numbers from flags are parsed too', { maxConcurrentAnalyses: '5', port: '0', resyncSeconds: '60' }, {}, { maxConcurrentAnalyses: 5, port: 0, resyncSeconds: 60 }],
     ['unknown environment variables are ignored', {}, { PENNANT_UNKNOWN: 'x', HOME: '/root' }, { workers: 4 }],
+    ['--include-label-prefix: a comma-separated list, blanks dropped', { includeLabelPrefix: 'app.kubernetes.io, team,,' }, {}, { includeLabelPrefix: ['app.kubernetes.io', 'team'] }],
+    ['--include-label-prefix *', { includeLabelPrefix: '*' }, {}, { includeLabelPrefix: ['*'] }],
+    ['PENNANT_INCLUDE_LABEL_PREFIX', {}, { PENNANT_INCLUDE_LABEL_PREFIX: 'app.kubernetes.io' }, { includeLabelPrefix: ['app.kubernetes.io'] }],
+    ['--ingress-class', { ingressClass: 'contour-external' }, {}, { ingressClass: 'contour-external' }],
+    ['PENNANT_INGRESS_CLASS', {}, { PENNANT_INGRESS_CLASS: 'contour' }, { ingressClass: 'contour' }],
   ])('%s', (_, flags, env, expected) => {
     expect(parse(flags, env)).toMatchObject(expected);
   });
@@ -93,6 +98,9 @@ describe('parseControllerConfig', () => {
     ['a metrics server without http:// (parses as the URL scheme "prometheus:")', { metricsServer: 'prometheus:9090' }, {}, '--metrics-server'],
     ['a metrics server with another scheme', {}, { PENNANT_METRICS_SERVER: 'ftp://prometheus' }, 'PENNANT_METRICS_SERVER'],
     ['KUBECONFIG where no path exists', {}, { KUBECONFIG: '/missing/a:/missing/b' }, 'KUBECONFIG'],
+    ['a label prefix with a space', { includeLabelPrefix: 'app kubernetes' }, {}, '--include-label-prefix'],
+    ['a label prefix from the environment with a wildcard inside', {}, { PENNANT_INCLUDE_LABEL_PREFIX: 'app.*' }, 'PENNANT_INCLUDE_LABEL_PREFIX'],
+    ['an ingress class in capitals', { ingressClass: 'Contour' }, {}, '--ingress-class'],
     // Settings without a flag, which programs set: named as the program wrote them.
     ['a resync below 10 seconds', { resyncSeconds: '5' }, {}, 'resyncSeconds'],
     ['a query timeout below 100 ms', { queryTimeoutMs: '10' }, {}, 'queryTimeoutMs'],

@@ -61,4 +61,24 @@ describe('MemoryKube.apply (server-side apply approximation)', () => {
     expect(created.metadata.generation).toBe(1);
     expect((await kube.apply(deployment(NS, 'd', 5))).metadata.generation).toBe(2);
   });
+
+  it('names a conflict in a keyed list as the API server does', async () => {
+    const kube = new MemoryKube();
+    const svc = (targetPort: number): KubeObject => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: NS }, spec: { ports: [{ name: 'http', port: 80, targetPort, protocol: 'TCP' }] },
+    });
+    await kube.apply(svc(8080), { fieldManager: 'team-a' });
+    const err = await expectKubeError(kube.apply(svc(8081), { fieldManager: 'team-b' }), 'Conflict');
+    expect(err.message).toContain('conflict with "team-a": .spec.ports[port=80,protocol="TCP"].targetPort');
+  });
+
+  it('an element another manager owns a field of stays when its applier drops it; its key fields stay with it', async () => {
+    const kube = new MemoryKube();
+    const svc = (ports: Record<string, unknown>[]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: NS }, spec: { ports } });
+    const svcRef: ObjectRef = { apiVersion: 'v1', kind: 'Service', namespace: NS, name: 's' };
+    await kube.apply(svc([{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'grpc', port: 9090, protocol: 'TCP' }]));
+    await kube.withFieldManager('kubectl-edit').patch(svcRef, [{ op: 'add', path: '/spec/ports/0/targetPort', value: 8080 }], 'json');
+    await kube.apply(svc([]));
+    expect(((await kube.get(svcRef))?.spec as { ports?: unknown[] }).ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 8080 }]);
+  });
 });

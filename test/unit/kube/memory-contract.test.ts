@@ -1,4 +1,7 @@
 import { MemoryKube } from '../../../src/kube/memory.js';
 import { runKubeContract } from '../../contract/kube-contract.js';
 
-runKubeContract('MemoryKube', async () => ({ client: new MemoryKube(), namespace: 'contract', cleanup: async () => {} }));
+runKubeContract('MemoryKube', async () => {
+  const client = new MemoryKube();
+  return { client, as: (fieldManager) => client.withFieldManager(fieldManager), namespace: 'contract', cleanup: async () => {} };
+});

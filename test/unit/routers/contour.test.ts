@@ -59,6 +59,27 @@ describe('ContourRouter', () => {
     await settled();
   };
 
+  describe('--ingress-class (Flagger\'s -ingress-class)', () => {
+    it('names the class in spec.ingressClassName, kept through every step and finalize', async () => {
+      const classy = new ContourRouter({ kube: c.client, cache: c.cache, ingressClass: 'contour-external' });
+      const canary = canaryWith();
+      await classy.reconcile(canary);
+      await settled();
+      expect((await proxy())?.spec).toEqual(expect.objectContaining({ ingressClassName: 'contour-external' }));
+      await classy.setRoutes(canary, r(90, 10));
+      await settled();
+      expect((await proxy())?.spec).toEqual(expect.objectContaining({ ingressClassName: 'contour-external' }));
+      await classy.finalize(canary);
+      await settled();
+      expect((await proxy())?.spec).toEqual(expect.objectContaining({ ingressClassName: 'contour-external' }));
+    });
+
+    it('without it, no class: Contour\'s default rules apply', async () => {
+      await reconcile(canaryWith());
+      expect((await proxy())?.spec).not.toHaveProperty('ingressClassName');
+    });
+  });
+
   it('has weights, match and mirror, and watches HTTPProxies', () => {
     expect(router.capabilities).toEqual({ provider: 'contour', weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: false });
     expect(router.watches).toEqual(expect.arrayContaining([HTTPPROXY, SERVICE, DEPLOYMENT]));

@@ -63,7 +63,8 @@ describe('IstioRouter session affinity (analysis.sessionAffinity)', () => {
       { destination: { host: 'podinfo-primary' }, weight: 90 },
       { destination: { host: 'podinfo-canary' }, weight: 10, headers: { response: { add: { 'Set-Cookie': `${cookie}; Max-Age=21600` } } } },
     ]);
-    expect(router.getRoutes(canary)).toEqual(r(90, 10));
+    // The cookie in use is reported with the routes: the engine mirrors it into status.sessionAffinityCookie.
+    expect(router.getRoutes(canary)).toEqual({ ...r(90, 10), cookies: { canary: cookie } });
   });
 
   it('the cookie stays the same through the run, and reconcile writes nothing', async () => {
@@ -101,7 +102,7 @@ describe('IstioRouter session affinity (analysis.sessionAffinity)', () => {
     expect(routes[0]?.headers?.response?.add).toEqual({ 'Set-Cookie': `${cookie}; Max-Age=-1; Path=/app; Secure` });
     expect(routes[0]?.route).toEqual([{ destination: { host: 'podinfo-primary' }, weight: 100 }, { destination: { host: 'podinfo-canary' }, weight: 0 }]);
     expect(routes[1]?.route.every((d) => d.headers === undefined)).toBe(true);
-    expect(router.getRoutes(canary)).toEqual(r(100, 0));
+    expect(router.getRoutes(canary)).toEqual({ ...r(100, 0), cookies: { expired: cookie } });
     // The expiry stays while the weight is 0 (a reconcile, a new run's first interval), without a write.
     c.client.writes.length = 0;
     await router.reconcile(stickyCanary({ path: '/app', secure: true }, 'rev-2'));
@@ -138,7 +139,7 @@ describe('IstioRouter session affinity (analysis.sessionAffinity)', () => {
     const value = primaryHeader?.split(';')[0]?.split('=')[1];
     expect(routes[1]?.match).toEqual([{ headers: { cookie: { regex: `.*primary-cookie.*${value}.*` } } }]);
     expect(routes[1]?.route).toEqual([{ destination: { host: 'podinfo-primary' }, weight: 100 }, { destination: { host: 'podinfo-canary' }, weight: 0 }]);
-    expect(router.getRoutes(canary)).toEqual(r(90, 10));
+    expect(router.getRoutes(canary)).toEqual({ ...r(90, 10), cookies: { canary: canaryCookie(routes), primary: primaryHeader?.split(';')[0] } });
     // Back at 0 only the canary cookie is expired; the primary cookie runs out by itself.
     expect((await step(canary, r(100, 0))).map((route) => route.name)).toEqual(['expire-canary-cookie', undefined]);
   });

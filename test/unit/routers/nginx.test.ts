@@ -223,14 +223,15 @@ describe('NginxRouter', () => {
   });
 
   describe('the copy of the Ingress', () => {
-    it('keeps the other annotations, class, TLS and backends; drops canary annotations and kubectl’s last-applied', async () => {
+    it('keeps the other annotations, class, TLS and backends; drops canary annotations, kubectl’s last-applied and Flux’s bookkeeping', async () => {
       await c.kube.delete(ref(INGRESS, 'podinfo'));
-      await c.kube.create(userIngress({
+      const ingress = userIngress({
         annotations: {
           [`${A}/rewrite-target`]: '/',
           [`${A}/canary`]: 'true',
           [`${A}/canary-weight-total`]: '1000',
           'kubectl.kubernetes.io/last-applied-configuration': '{}',
+          'kustomize.toolkit.fluxcd.io/prune': 'disabled',
         },
         spec: {
           ingressClassName: 'nginx',
@@ -246,7 +247,8 @@ describe('NginxRouter', () => {
             },
           }],
         },
-      }));
+      });
+      await c.kube.create({ ...ingress, metadata: { ...ingress.metadata, labels: { app: 'podinfo', 'kustomize.toolkit.fluxcd.io/name': 'apps' } } });
       await settled();
       await reconcile(canaryWith());
       const written = await copy();
@@ -255,7 +257,10 @@ describe('NginxRouter', () => {
         [`${A}/canary`]: 'true',
         [`${A}/canary-weight`]: '0',
         'pennant.dev/applied-hash': expect.any(String) as unknown,
+        'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+        'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
       });
+      expect(written?.metadata.labels).toEqual({ app: 'podinfo' });
       expect(written?.spec.ingressClassName).toBe('nginx');
       expect(written?.spec.tls).toEqual([{ hosts: ['app.example.com'], secretName: 'app-tls' }]);
       expect(written?.spec.defaultBackend).toEqual({ service: { name: 'podinfo-canary', port: { number: 9898 } } });

@@ -187,6 +187,24 @@ describe('DeploymentWorkload', () => {
       expect(primary.spec.template.metadata?.annotations?.[REVISION_ANNOTATION]).toBe(hashPodTemplate((await stored('podinfo')).spec.template));
     });
 
+    it('copies the target\'s labels and annotations with an --include-label-prefix prefix, at creation and at promotion', async () => {
+      const labeled = new DeploymentWorkload(c.client, c.cache, { includeLabelPrefix: ['app.kubernetes.io'] });
+      await putTarget({ labels: { 'app.kubernetes.io/part-of': 'shop', team: 'web' } });
+      await c.kube.patch(ref(DEPLOYMENT, 'podinfo'), { metadata: { annotations: { 'app.kubernetes.io/instance': 'v1', note: 'no' } } });
+      await settled();
+      await labeled.createPrimary(makeCanary());
+      let primary = await stored('podinfo-primary');
+      expect(primary.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'shop', app: 'podinfo-primary' });
+      expect(primary.metadata.annotations).toEqual({ 'app.kubernetes.io/instance': 'v1' });
+
+      await c.kube.patch(ref(DEPLOYMENT, 'podinfo'), { metadata: { labels: { 'app.kubernetes.io/part-of': null }, annotations: { 'app.kubernetes.io/instance': 'v2' } } });
+      await settled();
+      await labeled.promote(makeCanary());
+      primary = await stored('podinfo-primary');
+      expect(primary.metadata.labels).toEqual({ app: 'podinfo-primary' });
+      expect(primary.metadata.annotations).toEqual({ 'app.kubernetes.io/instance': 'v2' });
+    });
+
     it('creates -primary copies of the tracked configs (data copied, owned by the Canary, GitOps labels dropped) and points the primary at them', async () => {
       await seedConfigs(c);
       await putTarget({ podSpec: configuredPodSpec() });

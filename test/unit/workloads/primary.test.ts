@@ -77,12 +77,12 @@ describe('buildPrimary', () => {
     ['app', { app: 'podinfo', tier: 'web' }, 'app'],
     ['name', { name: 'podinfo', tier: 'web' }, 'name'],
     ['app.kubernetes.io/name', { 'app.kubernetes.io/name': 'podinfo', tier: 'web' }, 'app.kubernetes.io/name'],
-  ])('rewrites the %s selector label to <value>-primary (selector, pod labels, metadata), other labels kept', (_, matchLabels, key) => {
+  ])('rewrites the %s selector label to <value>-primary (selector, pod labels, metadata), other pod labels kept', (_, matchLabels, key) => {
     const primary = primaryOf({ deployment: { matchLabels, labels: { ...matchLabels, team: 'a' }, podLabels: { ...matchLabels, version: 'v1' } } });
     const expected = { ...matchLabels, [key]: 'podinfo-primary' };
     expect(primary.spec.selector.matchLabels).toEqual(expected);
     expect(primary.spec.template.metadata.labels).toEqual({ ...expected, version: 'v1' });
-    expect(primary.metadata.labels).toEqual({ ...expected, team: 'a' });
+    expect(primary.metadata.labels).toEqual({ [key]: 'podinfo-primary' });
   });
 
   it('annotates the pod template with the revision and the configs checksum, keeping the target annotations', () => {
@@ -162,6 +162,54 @@ describe('buildPrimary', () => {
     const snapshot = structuredClone(target);
     buildPrimary({ canary: makeCanary(), target, revision: 'r', tracked: new Set(['configmap/c']), configsChecksum: 's' });
     expect(target).toEqual(snapshot);
+  });
+});
+
+describe('buildPrimary: the target\'s own labels and annotations (--include-label-prefix)', () => {
+  // Flagger's e2e (test/workloads/deployment.yaml, test/kubernetes/test-deployment.sh): the primary
+  // of this Deployment carries test-label-prefix and test-annotation-prefix under -include-label-prefix=app.kubernetes.io.
+  const e2eTarget: DeploymentOptions = {
+    labels: { 'app.kubernetes.io/name': 'podinfo', 'app.kubernetes.io/managed-by': 'test-label-prefix', team: 'web' },
+    matchLabels: { app: 'podinfo' },
+  };
+  const metaOf = (includeLabelPrefix: string[] | undefined, annotations: Record<string, string> = {}) => {
+    const target = makeDeployment(e2eTarget);
+    target.metadata.annotations = { 'app.kubernetes.io/instance': 'test-annotation-prefix', note: 'x', ...annotations };
+    const inputs = { canary: makeCanary(), target, revision: 'r', tracked: new Set<string>(), configsChecksum: 's' };
+    const built = buildPrimary(includeLabelPrefix ? { ...inputs, includeLabelPrefix } : inputs);
+    return built.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+  };
+
+  it('copies the labels and annotations with a prefix, as Flagger\'s e2e checks', () => {
+    const meta = metaOf(['app.kubernetes.io']);
+    expect(meta.labels).toEqual({ 'app.kubernetes.io/name': 'podinfo', 'app.kubernetes.io/managed-by': 'test-label-prefix', app: 'podinfo-primary' });
+    expect(meta.annotations).toEqual({ 'app.kubernetes.io/instance': 'test-annotation-prefix' });
+  });
+
+  it.each<[string, string[] | undefined, string[], string[]]>([
+    ['without prefixes (the default) only the selector label', undefined, ['app'], []],
+    ['an empty prefix selects nothing', [''], ['app'], []],
+    ['* selects everything', ['*'], ['app', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'team'], ['app.kubernetes.io/instance', 'note']],
+    ['several prefixes', ['team', 'no'], ['app', 'team'], ['note']],
+  ])('%s', (_, prefixes, labels, annotations) => {
+    const meta = metaOf(prefixes);
+    expect(Object.keys(meta.labels).sort()).toEqual(labels);
+    expect(Object.keys(meta.annotations).sort()).toEqual(annotations);
+  });
+
+  it('never copies Flux\'s and kubectl\'s bookkeeping nor the Deployment controller\'s revision, even with *', () => {
+    const meta = metaOf(['*'], {
+      'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+      'kubectl.kubernetes.io/last-applied-configuration': '{}',
+      'deployment.kubernetes.io/revision': '3',
+    });
+    expect(Object.keys(meta.annotations).sort()).toEqual(['app.kubernetes.io/instance', 'note']);
+  });
+
+  it('keeps the pod template\'s labels and annotations whatever the prefixes', () => {
+    const primary = primaryOf({ deployment: { podLabels: { app: 'podinfo', version: 'v1' }, podAnnotations: { 'prometheus.io/scrape': 'true' } } });
+    expect(primary.spec.template.metadata.labels).toEqual({ app: 'podinfo-primary', version: 'v1' });
+    expect(primary.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
   });
 });
 
