@@ -5,7 +5,7 @@ import type { Notifier } from '../notify/index.js';
 import type { HookCaller } from '../webhooks/index.js';
 import { AnalysisSlots } from './analysis-slots.js';
 import { CanaryIndex, keyOf } from './canary-index.js';
-import { ClusterCache } from './cluster-cache.js';
+import { type CachePolicy, ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -17,16 +17,22 @@ import { type Clock, Scheduler, systemClock } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Everything the controller reads through informers. */
-export const WATCHED: ResourceType[] = [
-  CANARY,
-  METRIC_TEMPLATE,
-  { apiVersion: 'pennant.dev/v1beta1', kind: 'AlertProvider' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  SECRET,
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
-];
+const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
+const ALERT_PROVIDER: ResourceType = { apiVersion: 'pennant.dev/v1beta1', kind: 'AlertProvider' };
+const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const HPA: ResourceType = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
+
+export const WATCHED: ResourceType[] = [CANARY, METRIC_TEMPLATE, ALERT_PROVIDER, DEPLOYMENT, CONFIGMAP, SECRET, { apiVersion: 'v1', kind: 'Service' }, HPA];
+
+/**
+ * A cluster's ConfigMaps and Secrets are mostly not Pennant's business: they are watched by metadata
+ * only, and the few a target, a MetricTemplate, an AlertProvider or a GitSource uses are fetched when
+ * read. managedFields are kept only where drift Events name the writer (Services, router objects).
+ */
+export const CACHE_POLICY: CachePolicy = {
+  onDemand: [CONFIGMAP, SECRET],
+  withoutOwnership: [CANARY, METRIC_TEMPLATE, ALERT_PROVIDER, DEPLOYMENT, CONFIGMAP, SECRET, HPA, { apiVersion: 'pennant.dev/v1beta1', kind: 'GitSource' }],
+};
 
 export interface ControllerDeps {
   kube: KubeClient;
@@ -67,7 +73,7 @@ export class Controller {
       if (type.kind !== CANARY.kind) return this.enqueueOwners(obj);
       this.index.update(event, obj);
       this.queue.add(keyOf(obj));
-    });
+    }, CACHE_POLICY);
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());

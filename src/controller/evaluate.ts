@@ -68,8 +68,8 @@ export function readTemplate(cache: Pick<ClusterCache, 'get'>, namespace: string
 }
 
 /** Decoded data of a Secret; values never leave this process except as credentials. */
-export function readSecret(cache: ClusterCache, namespace: string, name: string): Record<string, string> | undefined {
-  const parsed = secret.safeParse(cache.get(SECRET, namespace, name));
+export async function readSecret(cache: ClusterCache, namespace: string, name: string): Promise<Record<string, string> | undefined> {
+  const parsed = secret.safeParse(await cache.content(SECRET, namespace, name));
   if (!parsed.success) return undefined;
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed.data.data ?? {})) decoded[key] = Buffer.from(value, 'base64').toString('utf8');

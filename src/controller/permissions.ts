@@ -112,15 +112,15 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
   {
     apiGroup: '',
     resource: 'configmaps',
-    verbs: ['list', 'watch', 'create', 'patch'],
-    why: `${INFORMER}: configs the target uses (tracked for changes); ${SSA} of their <name>-primary copies`,
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
+    why: `metadata-only ${INFORMER} (changes); get: the content of the configs the target uses, when they change; ${SSA} of their <name>-primary copies`,
   },
   {
     apiGroup: '',
     resource: 'secrets',
-    verbs: ['list', 'watch', 'create', 'patch'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
     why:
-      `${INFORMER}: Secrets the target uses (tracked), MetricTemplate provider and AlertProvider secretRefs (credentials); ` +
+      `metadata-only ${INFORMER} (changes); get: the content of Secrets the target uses (tracked), MetricTemplate provider, AlertProvider and GitSource secretRefs (credentials); ` +
       `${SSA} of tracked Secrets' <name>-primary copies`,
   },
   {

@@ -86,6 +86,7 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   }
   try {
     await deps.cache.watch([...target.workload.watches, ...target.router.watches]);
+    await deps.cache.ensureContent(target.workload.reads(canary));
     obs = { ...observe(deps, key, canary, target), warnings };
   } catch (err) {
     // A missing API, a ConfigMap the target needs…: nothing is touched, and it is looked at again soon.

@@ -45,7 +45,11 @@ export async function startController(
   /** The process environment, for git (PATH, HOME, proxies); config.ts has already read Pennant's own variables. */
   env: Record<string, string | undefined> = {},
 ): Promise<RunningController> {
-  const connection = { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
+  const connection = {
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    ...(config.context ? { context: config.context } : {}),
+    ...(env.KUBERNETES_SERVICE_HOST ? { inCluster: { host: env.KUBERNETES_SERVICE_HOST, port: env.KUBERNETES_SERVICE_PORT ?? '443' } } : {}),
+  };
   // Informers retry a failed watch for good (a restarting API server comes back); each retry is logged with its reason.
   const onWatchRestart = (type: ResourceType, err: unknown, retryInMs: number) =>
     logger.warn({ kind: type.kind, apiVersion: type.apiVersion, retryInMs, err: explainKubeFailure(err) }, 'watch failed; retrying');

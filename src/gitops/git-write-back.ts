@@ -82,7 +82,7 @@ export class GitWriteBack implements WriteBack {
   /** Fetch the tip, make the edit, commit, push; when the remote moved meanwhile, again from its new tip. */
   private async commitWithRetries(canary: Canary, pending: PendingWriteBack, source: GitSource, branch: string, facts: WorkloadFacts, signal: AbortSignal): Promise<WriteBackResult> {
     const dir = workDir(this.deps.cacheDir, source, 'write');
-    const options = { credentials: credentialsOf(this.deps.cache, source), signal, timeoutMs: timeoutOf(source) };
+    const options = { credentials: await credentialsOf(this.deps.cache, source), signal, timeoutMs: timeoutOf(source) };
     const attempts = this.deps.attempts ?? 4;
     let lastError = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {

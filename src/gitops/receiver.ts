@@ -14,7 +14,7 @@ export interface PushReceiverDeps {
   active(): boolean;
   gitSource(namespace: string, name: string): GitSource | undefined;
   /** Decoded data of a Secret in the cache. */
-  secret(namespace: string, name: string): Record<string, string> | undefined;
+  secret(namespace: string, name: string): Promise<Record<string, string> | undefined> | Record<string, string> | undefined;
   syncNow(namespace: string, name: string): boolean;
   logger: Logger;
   metrics?: GitOpsMetrics;
@@ -61,7 +61,7 @@ async function handle(deps: PushReceiverDeps, req: IncomingMessage, res: ServerR
   if (!source || !secretRef) return drain(req, () => answer(404, `no GitSource ${namespace}/${name} with a webhook`));
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return answer(413, `body larger than ${MAX_BODY_BYTES} bytes`);
-  const token = deps.secret(namespace, secretRef.name)?.token;
+  const token = (await deps.secret(namespace, secretRef.name))?.token;
   if (!token) {
     deps.logger.warn({ gitsource: `${namespace}/${name}`, secret: secretRef.name }, 'push refused: the webhook Secret or its token key is missing');
     return answer(401, 'cannot verify the signature');

@@ -37,7 +37,7 @@ export async function syncGitSource(deps: SyncDeps, source: GitSource, signal: A
   let checkout: { revision: string };
   const dir = workDir(deps.cacheDir, source, 'sync');
   try {
-    checkout = await deps.git.checkout(dir, source.spec.url, refOf(source), { credentials: credentialsOf(deps.cache, source), signal, timeoutMs: timeoutOf(source) });
+    checkout = await deps.git.checkout(dir, source.spec.url, refOf(source), { credentials: await credentialsOf(deps.cache, source), signal, timeoutMs: timeoutOf(source) });
   } catch (err) {
     return { reason: 'FetchFailed', message: `fetching ${describeRef(source)} failed: ${errorMessage(err)}`, events: [] };
   }
@@ -95,11 +95,11 @@ function identityOf(source: GitSource, allowController: boolean): Identity | str
   return 'spec.serviceAccountName is required: the manifests are applied as that ServiceAccount of the GitSource\'s namespace, so a GitSource can do no more than its namespace allows (or start pennant with --gitops-allow-controller-identity to apply as the controller)';
 }
 
-export function credentialsOf(cache: Pick<SharedCache, 'get'>, source: GitSource): GitCredentials {
+export async function credentialsOf(cache: Pick<SharedCache, 'get' | 'content'>, source: GitSource): Promise<GitCredentials> {
   const ref = source.spec.secretRef;
   if (!ref) return NO_CREDENTIALS;
   const namespace = source.metadata.namespace ?? 'default';
-  return credentialsFromSecret(secretData(cache, namespace, ref.name), `Secret ${namespace}/${ref.name} (spec.secretRef)`, source.spec.url);
+  return credentialsFromSecret(await secretData(cache, namespace, ref.name), `Secret ${namespace}/${ref.name} (spec.secretRef)`, source.spec.url);
 }
 
 export const refOf = (source: GitSource): GitRef => source.spec.ref ?? { branch: 'main' };

@@ -13,6 +13,8 @@ export interface SharedCache {
   get(type: ResourceType, namespace: string, name: string): KubeObject | undefined;
   list(type: ResourceType, namespace?: string): KubeObject[];
   onChange(type: ResourceType, handler: InformerHandler): () => void;
+  /** The whole object when the cache keeps only metadata of its kind (Secrets); else as get(). */
+  content?(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined>;
 }
 
 /** A keyed work queue: one key is never processed twice at once (the controller's WorkQueue fits). */
@@ -39,8 +41,8 @@ export type ClientFor = (identity: Identity) => KubeClient;
 export const serviceAccountUser = (namespace: string, name: string): string => `system:serviceaccount:${namespace}:${name}`;
 
 /** Decoded data of a Secret from the cache; values are credentials and never leave this process otherwise. */
-export function secretData(cache: Pick<SharedCache, 'get'>, namespace: string, name: string): Record<string, string> | undefined {
-  const raw = cache.get(SECRET, namespace, name) as { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
+export async function secretData(cache: Pick<SharedCache, 'get' | 'content'>, namespace: string, name: string): Promise<Record<string, string> | undefined> {
+  const raw = (cache.content ? await cache.content(SECRET, namespace, name) : cache.get(SECRET, namespace, name)) as { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
   if (!raw) return undefined;
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw.data ?? {})) decoded[key] = Buffer.from(value, 'base64').toString('utf8');

@@ -1,5 +1,5 @@
 import { deepCopy } from './json.js';
-import type { InformerHandler, KubeObject, WatchEventType } from './types.js';
+import type { InformerHandler, InformerOptions, KubeObject, WatchEventType } from './types.js';
 
 const cacheKey = (namespace: string | undefined, name: string | undefined): string => `${namespace ?? ''}/${name ?? ''}`;
 
@@ -11,6 +11,8 @@ const cacheKey = (namespace: string | undefined, name: string | undefined): stri
 export class InformerCache {
   private readonly objects = new Map<string, KubeObject>();
   private readonly handlers = new Set<InformerHandler>();
+
+  constructor(private readonly keep: (obj: KubeObject) => KubeObject = (obj) => obj) {}
 
   onChange(handler: InformerHandler): () => void {
     this.handlers.add(handler);
@@ -38,14 +40,14 @@ export class InformerCache {
   /** Fills the cache silently (the initial list: handlers only hear about later changes). */
   fill(objects: KubeObject[]): void {
     this.objects.clear();
-    for (const obj of objects) this.objects.set(cacheKey(obj.metadata.namespace, obj.metadata.name), deepCopy(obj));
+    for (const obj of objects) this.objects.set(cacheKey(obj.metadata.namespace, obj.metadata.name), this.keep(deepCopy(obj)));
   }
 
   apply(type: WatchEventType, obj: KubeObject): void {
     const key = cacheKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.objects.get(key);
     if (type === 'DELETED') this.objects.delete(key);
-    else this.objects.set(key, deepCopy(obj));
+    else this.objects.set(key, this.keep(deepCopy(obj)));
     for (const handler of [...this.handlers]) {
       try {
         handler(type, deepCopy(obj), old && deepCopy(old));
@@ -57,4 +59,14 @@ export class InformerCache {
       }
     }
   }
+}
+
+/** The part of each object an informer with these options keeps (applied to its own copy). */
+export function keeperFor(options: InformerOptions): (obj: KubeObject) => KubeObject {
+  if (!options.metadataOnly && !options.dropManagedFields) return (obj) => obj;
+  return (obj) => {
+    const { managedFields: _owners, ...metadata } = obj.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+    const kept = options.dropManagedFields ? metadata : obj.metadata;
+    return options.metadataOnly ? { apiVersion: obj.apiVersion, kind: obj.kind, metadata: kept } : { ...obj, metadata: kept };
+  };
 }

@@ -1,8 +1,8 @@
-import { InformerCache } from './informer-cache.js';
+import { InformerCache, keeperFor } from './informer-cache.js';
 import { deepCopy } from './json.js';
 import { parseLabelSelector } from './label-selector.js';
 import type { MemoryStore } from './memory-store.js';
-import type { Informer, InformerHandler, KubeObject, ListOptions, ResourceType, WatchEventType } from './types.js';
+import type { Informer, InformerHandler, InformerOptions, KubeObject, ResourceType, WatchEventType } from './types.js';
 
 interface Pending {
   type: WatchEventType;
@@ -16,7 +16,7 @@ interface Pending {
  * matching as ADDED, as a real watch with a selector reports them.
  */
 export class MemoryInformer implements Informer {
-  private readonly cache = new InformerCache();
+  private readonly cache: InformerCache;
   private readonly matches: (obj: KubeObject) => boolean;
   private queue: Pending[] = [];
   private unsubscribe: (() => void) | undefined;
@@ -25,8 +25,9 @@ export class MemoryInformer implements Informer {
   constructor(
     private readonly store: MemoryStore,
     private readonly type: ResourceType,
-    private readonly options: ListOptions = {},
+    private readonly options: InformerOptions = {},
   ) {
+    this.cache = new InformerCache(keeperFor(options));
     const selector = parseLabelSelector(options.labelSelector);
     this.matches = (obj) =>
       obj.apiVersion === type.apiVersion &&

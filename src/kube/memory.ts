@@ -18,6 +18,7 @@ import {
   type Informer,
   type KubeClient,
   type KubeObject,
+  type InformerOptions,
   type ListOptions,
   type ObjectRef,
   type PatchType,
@@ -132,7 +133,7 @@ export class MemoryKube implements KubeClient {
     return inContext(`record event ${event.reason} for`, describeRef(event.regarding), () => this.events.record(event));
   }
 
-  informer(type: ResourceType, options: ListOptions = {}): Informer {
+  informer(type: ResourceType, options: InformerOptions = {}): Informer {
     return new MemoryInformer(this.store, type, options);
   }
 

@@ -29,7 +29,7 @@ export interface RealInformerOptions {
  * 30s) and counts the restart — client-node's own informer stops for good after an error.
  */
 export class RealInformer implements Informer {
-  private readonly cache = new InformerCache();
+  private readonly cache: InformerCache;
   private resourceVersion = '';
   private running = false;
   private starting: Promise<void> | undefined;
@@ -46,7 +46,9 @@ export class RealInformer implements Informer {
   constructor(
     private readonly source: ListWatchSource,
     options: RealInformerOptions = {},
+    keep: (obj: KubeObject) => KubeObject = (obj) => obj,
   ) {
+    this.cache = new InformerCache(keep);
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.onRestart = options.onRestart ?? (() => undefined);

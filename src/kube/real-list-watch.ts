@@ -4,10 +4,13 @@ import { isObject } from './json.js';
 import { asKubeObject } from './object-ref.js';
 import type { ListWatchEvent, ListWatchSource } from './real-informer.js';
 import type { RestClient } from './rest-client.js';
-import type { KubeObject, ListOptions, ResourceType } from './types.js';
+import type { InformerOptions, KubeObject, ResourceType } from './types.js';
 import { runWatch } from './watch-stream.js';
 
 const PAGE_SIZE = 500;
+/** Metadata only, for kinds whose content is read on demand; plain JSON from servers that cannot. */
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 /** Server-side watch length; randomised like client-go's reflector so watches do not end in step. */
 const watchSeconds = (): number => 300 + Math.floor(Math.random() * 300);
 
@@ -17,15 +20,15 @@ export class RealListWatch implements ListWatchSource {
     private readonly rest: RestClient,
     private readonly discovery: Discovery,
     private readonly type: ResourceType,
-    private readonly options: ListOptions,
+    private readonly options: InformerOptions,
   ) {}
 
   async list(): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    return RealListWatch.listAll(this.rest, this.type, await this.path(), this.options.labelSelector);
+    return RealListWatch.listAll(this.rest, this.type, await this.path(), this.options.labelSelector, this.options.metadataOnly ? METADATA_LIST : undefined);
   }
 
   async watch(resourceVersion: string, onEvent: (event: ListWatchEvent) => void, signal: AbortSignal): Promise<void> {
-    const req = { path: await this.path(), resourceVersion, labelSelector: this.options.labelSelector, timeoutSeconds: watchSeconds() };
+    const req = { path: await this.path(), resourceVersion, labelSelector: this.options.labelSelector, timeoutSeconds: watchSeconds(), ...(this.options.metadataOnly ? { accept: METADATA_WATCH } : {}) };
     await runWatch(
       this.rest,
       req,
@@ -38,13 +41,13 @@ export class RealListWatch implements ListWatchSource {
   }
 
   /** Every page of a list; items get apiVersion and kind, which list responses leave out. */
-  static async listAll(rest: RestClient, type: ResourceType, path: string, labelSelector?: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+  static async listAll(rest: RestClient, type: ResourceType, path: string, labelSelector?: string, accept?: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const items: KubeObject[] = [];
     let resourceVersion = '';
     let continueToken: string | undefined;
     do {
       const query = { labelSelector, limit: String(PAGE_SIZE), continue: continueToken };
-      const page = await rest.request({ method: 'GET', path, query });
+      const page = await rest.request({ method: 'GET', path, query, ...(accept ? { accept } : {}) });
       const metadata = isObject(page) && isObject(page.metadata) ? page.metadata : {};
       for (const item of isObject(page) && Array.isArray(page.items) ? page.items : []) {
         if (isObject(item)) items.push(asKubeObject(type, item));

@@ -1,9 +1,10 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterConnection as KubeConfig } from './kubeconfig.js';
 import { inContext } from './error-context.js';
 import { isNotFound } from './errors.js';
 import { EventRecorder } from './event-recorder.js';
 import { Discovery, resourcePath } from './discovery.js';
 import { asKubeObject, describeRef, describeType, refOf } from './object-ref.js';
+import { keeperFor } from './informer-cache.js';
 import { RealInformer, type RealInformerOptions } from './real-informer.js';
 import { RealListWatch } from './real-list-watch.js';
 import { RestClient } from './rest-client.js';
@@ -13,6 +14,7 @@ import {
   type EventInput,
   type KubeClient,
   type KubeObject,
+  type InformerOptions,
   type ListOptions,
   type ObjectRef,
   type PatchType,
@@ -128,10 +130,10 @@ export class RealKube implements KubeClient {
     return inContext(`record event ${event.reason} for`, describeRef(event.regarding), () => this.events.record(event));
   }
 
-  informer(type: ResourceType, options: ListOptions = {}): RealInformer {
+  informer(type: ResourceType, options: InformerOptions = {}): RealInformer {
     const source = new RealListWatch(this.rest, this.discovery, type, options);
     const hear = this.options.onWatchRestart;
-    return new RealInformer(source, hear ? { ...this.options.informer, onRestart: (err, ms) => hear(type, err, ms) } : this.options.informer);
+    return new RealInformer(source, hear ? { ...this.options.informer, onRestart: (err, ms) => hear(type, err, ms) } : this.options.informer, keeperFor(options));
   }
 
   private async objectPath(ref: ObjectRef, subresource?: string): Promise<string> {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterConnection as KubeConfig } from './kubeconfig.js';
 import { codeForStatus, KubeError } from './errors.js';
 import { isObject } from './json.js';
 
@@ -12,6 +12,8 @@ export interface RestRequest {
   contentType?: string;
   /** Gives up when the connection is idle this long. */
   timeoutMs?: number;
+  /** The Accept header (default application/json), e.g. to ask for PartialObjectMetadata. */
+  accept?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -57,7 +59,7 @@ export class RestClient {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     options.headers = {
       ...options.headers,
-      Accept: 'application/json',
+      Accept: req.accept ?? 'application/json',
       'User-Agent': 'pennant',
       ...(body === undefined ? {} : { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) }),
     };

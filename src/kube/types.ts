@@ -25,6 +25,14 @@ export interface ListOptions {
   labelSelector?: string;
 }
 
+/** What an informer keeps of each object: memory grows with the cluster, so only what is read. */
+export interface InformerOptions extends ListOptions {
+  /** Only metadata is listed and watched (PartialObjectMetadata): for kinds whose content is fetched when needed. */
+  metadataOnly?: boolean;
+  /** metadata.managedFields is not kept (nothing reads who owns which field of these objects). */
+  dropManagedFields?: boolean;
+}
+
 export interface ApplyOptions {
   /** Field manager; defaults to FIELD_MANAGER. */
   fieldManager?: string;
@@ -74,5 +82,5 @@ export interface KubeClient {
   patchStatus(ref: ObjectRef, status: unknown, resourceVersion: string): Promise<KubeObject>;
   delete(ref: ObjectRef): Promise<void>;
   recordEvent(event: EventInput): Promise<void>;
-  informer(type: ResourceType, options?: ListOptions): Informer;
+  informer(type: ResourceType, options?: InformerOptions): Informer;
 }

@@ -14,6 +14,7 @@ export interface WatchRequest {
   labelSelector?: string;
   /** The server ends the watch after this long; the informer then watches again. */
   timeoutSeconds: number;
+  accept?: string;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function runWatch(rest: RestClient, req: WatchRequest, onEvent: (e:
     labelSelector: req.labelSelector,
   };
   // Bookmarks arrive about once a minute, so a minute of silence past the timeout means a dead connection.
-  const res = await rest.stream({ method: 'GET', path: req.path, query, timeoutMs: (req.timeoutSeconds + 60) * 1000 }, signal);
+  const res = await rest.stream({ method: 'GET', path: req.path, query, timeoutMs: (req.timeoutSeconds + 60) * 1000, ...(req.accept ? { accept: req.accept } : {}) }, signal);
   await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: res, crlfDelay: Infinity });
     const fail = (err: unknown): void => {

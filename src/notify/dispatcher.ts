@@ -6,7 +6,7 @@ import { createNotifier, type NotifierOptions } from './factory.js';
 import type { GlobalNotifier } from './global.js';
 import { LogNotifier } from './log-notifier.js';
 import type { DeliveryCounter } from './metrics.js';
-import { resolveAlertProvider, type ResolvedProvider } from './resolve.js';
+import { resolveAlertProvider, type ResolvedProvider, secretsOfAlert } from './resolve.js';
 import { subscribes } from './severity.js';
 import type { CanaryAlert, Destination, Notification, Notifier, ProviderType } from './types.js';
 
@@ -65,14 +65,15 @@ export class AlertDispatcher implements Notifier {
     }
   }
 
-  private resolve(canary: Canary, alert: CanaryAlert): ResolvedProvider {
+  private async resolve(canary: Canary, alert: CanaryAlert): Promise<ResolvedProvider> {
+    await this.deps.reader.ensureContent?.(secretsOfAlert(this.deps.reader, canary, alert));
     return resolveAlertProvider(this.deps.reader, canary, alert, { allowCrossNamespaceRefs: this.deps.allowCrossNamespaceRefs ?? true });
   }
 
-  private async send(n: Notification, what: string, target: () => ResolvedProvider): Promise<void> {
+  private async send(n: Notification, what: string, target: () => ResolvedProvider | Promise<ResolvedProvider>): Promise<void> {
     let type = 'unknown';
     try {
-      const resolved = target();
+      const resolved = await target();
       type = resolved.type;
       const notifier = this.deps.notifierFor?.(resolved.type, resolved.destination) ?? createNotifier(resolved.type, resolved.destination, this.deps.delivery);
       await notifier.post(n);

@@ -37,6 +37,14 @@ export function resolveAlertProvider(reader: ObjectReader, canary: Canary, alert
   return { type: spec.type, destination: destinationOf(at, spec) };
 }
 
+/** The Secret an alert entry's AlertProvider reads (to fetch it first when the cache holds only metadata). */
+export function secretsOfAlert(reader: ObjectReader, canary: Canary, alert: CanaryAlert): { apiVersion: string; kind: string; namespace: string; name: string }[] {
+  const namespace = alert.providerRef.namespace || (canary.metadata.namespace ?? 'default');
+  const raw = reader.get(ALERT_PROVIDER, namespace, alert.providerRef.name) as { spec?: { secretRef?: { name?: unknown } } } | undefined;
+  const name = raw?.spec?.secretRef?.name;
+  return typeof name === 'string' && name !== '' ? [{ ...SECRET, namespace, name }] : [];
+}
+
 /** The provider being resolved: where it lives, how messages name it. */
 interface Where {
   reader: ObjectReader;

@@ -1,7 +1,7 @@
 import type { Canary } from '../api/index.js';
 import type { WorkloadObservation } from '../engine/types.js';
 import { KubeError } from '../kube/errors.js';
-import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
+import type { KubeClient, KubeObject, ObjectRef, ResourceType } from '../kube/types.js';
 import {
   type ConfigRef, configChecksum, configRefs, isTrackedSecret, isTrackingDisabled, primaryConfigName,
 } from './configs.js';
@@ -59,6 +59,13 @@ export class DeploymentWorkload implements Workload {
     };
   }
 
+  reads(canary: Canary): ObjectRef[] {
+    const ns = namespaceOf(canary);
+    const target = this.readDeployment(ns, canary.spec.targetRef.name);
+    if (!target) return [];
+    return configRefs(target.spec.template.spec).map((ref) => ({ ...(ref.kind === 'configmap' ? CONFIGMAP : SECRET), namespace: ns, name: ref.name }));
+  }
+
   async createPrimary(canary: Canary): Promise<void> {
     await this.applyPrimary(canary);
   }
@@ -94,6 +101,7 @@ export class DeploymentWorkload implements Workload {
     const ns = namespaceOf(canary);
     const target = this.readDeployment(ns, canary.spec.targetRef.name);
     if (!target) throw new WorkloadError(`Deployment ${ns}/${canary.spec.targetRef.name} not found`);
+    await this.cache.ensureContent?.(this.reads(canary));
     const configs = this.trackedConfigs(target);
     for (const config of configs) await this.kube.apply(primaryConfig(canary, config.object), { force: true });
     const current = this.readDeployment(ns, primaryName(canary.spec.targetRef.name));

@@ -1,10 +1,12 @@
 import type { Canary } from '../api/index.js';
 import type { WorkloadObservation } from '../engine/types.js';
-import type { KubeObject, ResourceType } from '../kube/types.js';
+import type { KubeObject, ObjectRef, ResourceType } from '../kube/types.js';
 
 /** Reads from the informer caches: never a request to the API server. */
 export interface ObjectReader {
   get(type: ResourceType, namespace: string, name: string): KubeObject | undefined;
+  /** Fetches the content of objects the cache keeps only metadata of, before get() reads them. */
+  ensureContent?(refs: readonly ObjectRef[]): Promise<void>;
 }
 
 export interface WorkloadView {
@@ -25,6 +27,8 @@ export interface Workload {
   pauseCanary(canary: Canary, paused: boolean, revision?: string): Promise<void>;
   /** The resource types observe() reads, so the controller can run informers for them. */
   readonly watches: ResourceType[];
+  /** The objects observe() reads whose content the cache may hold only on demand (the target's ConfigMaps and Secrets). */
+  reads(canary: Canary): ObjectRef[];
 }
 
 /** How `pennant run` was configured for the target kinds. */

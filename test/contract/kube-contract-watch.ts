@@ -56,6 +56,26 @@ export function runInformerContract(ctx: ContractContext): void {
       expect(informer.get(ctx.ns, name)).toBeUndefined();
     });
 
+    it('metadataOnly: only metadata is listed and watched (resourceVersion moves with each change); dropManagedFields keeps no owners', async () => {
+      const suite = ctx.unique('meta');
+      await ctx.kube.create(configMap(ctx.ns, `${suite}-a`, { v: '0' }, { suite }));
+      const informer = ctx.kube.informer({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: ctx.ns, labelSelector: `suite=${suite}`, metadataOnly: true, dropManagedFields: true });
+      started.push(informer);
+      const versions: string[] = [];
+      informer.onChange((_type, obj) => versions.push(obj.metadata.resourceVersion ?? ''));
+      await informer.start();
+      const listed = informer.get(ctx.ns, `${suite}-a`);
+      expect(listed?.data).toBeUndefined();
+      expect(listed?.metadata.labels).toEqual({ suite });
+      expect((listed?.metadata as { managedFields?: unknown }).managedFields).toBeUndefined();
+      expect(listed?.kind).toBe('ConfigMap');
+      const stored = await ctx.kube.get(ref(`${suite}-a`));
+      const updated = await ctx.kube.update({ ...(stored as KubeObject), data: { v: '1' } });
+      await vi.waitFor(() => expect(informer.get(ctx.ns, `${suite}-a`)?.metadata.resourceVersion).toBe(updated.metadata.resourceVersion), WAIT);
+      expect(informer.get(ctx.ns, `${suite}-a`)?.data).toBeUndefined();
+      expect(versions).toContain(updated.metadata.resourceVersion);
+    });
+
     it('an object that stops matching the selector is DELETED, one that starts matching is ADDED', async () => {
       const suite = ctx.unique('relabel');
       const name = `${suite}-x`;

@@ -73,3 +73,72 @@ describe('ClusterCache', () => {
     cache.stop();
   });
 });
+
+describe('ClusterCache with a policy: content on demand, owners not kept', () => {
+  const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
+  const policy = { onDemand: [CONFIGMAP, SECRET], withoutOwnership: [CONFIGMAP, SECRET] };
+  const counting = (kube: MemoryKube) => {
+    const gets: string[] = [];
+    const client = new Proxy(kube, {
+      get(target, prop, receiver) {
+        if (prop !== 'get') return Reflect.get(target, prop, receiver);
+        return (ref: { kind: string; name: string }) => {
+          gets.push(`${ref.kind}/${ref.name}`);
+          return target.get(ref as never);
+        };
+      },
+    }) as KubeClient;
+    return { client, gets };
+  };
+  const cm = (name: string, v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'test' }, data: { v } });
+
+  it('keeps only metadata; the content is fetched once when read, and again only after it changed', async () => {
+    const kube = new MemoryKube();
+    await kube.create(cm('settings', 'blue'));
+    const { client, gets } = counting(kube);
+    const cache = new ClusterCache(client, undefined, undefined, policy);
+    await cache.watch([CONFIGMAP]);
+    expect(cache.list(CONFIGMAP)[0]?.data).toBeUndefined();
+    expect(() => cache.get(CONFIGMAP, 'test', 'settings')).toThrow(/ConfigMap test\/settings: its content was not fetched before it was read/);
+    await cache.ensureContent([{ ...CONFIGMAP, namespace: 'test', name: 'settings' }]);
+    expect(cache.get(CONFIGMAP, 'test', 'settings')?.data).toEqual({ v: 'blue' });
+    expect((await cache.content(CONFIGMAP, 'test', 'settings'))?.data).toEqual({ v: 'blue' });
+    expect(gets).toEqual(['ConfigMap/settings']);
+    await kube.patch({ ...CONFIGMAP, namespace: 'test', name: 'settings' }, { data: { v: 'green' } });
+    await expect.poll(() => { try { cache.get(CONFIGMAP, 'test', 'settings'); return 'fresh'; } catch { return 'stale'; } }).toBe('stale');
+    expect((await cache.content(CONFIGMAP, 'test', 'settings'))?.data).toEqual({ v: 'green' });
+    expect(gets).toEqual(['ConfigMap/settings', 'ConfigMap/settings']);
+    cache.stop();
+  });
+
+  it('a missing object is undefined without a request; a deleted one is forgotten', async () => {
+    const kube = new MemoryKube();
+    await kube.create(cm('settings', 'blue'));
+    const { client, gets } = counting(kube);
+    const cache = new ClusterCache(client, undefined, undefined, policy);
+    await cache.watch([CONFIGMAP]);
+    expect(await cache.content(CONFIGMAP, 'test', 'absent')).toBeUndefined();
+    expect(gets).toEqual([]);
+    await cache.content(CONFIGMAP, 'test', 'settings');
+    await kube.delete({ ...CONFIGMAP, namespace: 'test', name: 'settings' });
+    await expect.poll(() => cache.list(CONFIGMAP).length).toBe(0);
+    expect(cache.get(CONFIGMAP, 'test', 'settings')).toBeUndefined();
+    expect(await cache.content(CONFIGMAP, 'test', 'settings')).toBeUndefined();
+    cache.stop();
+  });
+
+  it('kinds outside the policy are kept whole, owners included; inside it, owners are dropped', async () => {
+    const kube = new MemoryKube();
+    const managedFields = [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
+    await kube.create({ apiVersion: ROUTE.apiVersion, kind: ROUTE.kind, metadata: { name: 'podinfo', namespace: 'test', managedFields }, spec: { a: 1 } } as never);
+    await kube.create({ ...cm('settings', 'blue'), metadata: { name: 'settings', namespace: 'test', managedFields } } as never);
+    const cache = new ClusterCache(kube, undefined, undefined, policy);
+    await cache.watch([ROUTE, CONFIGMAP]);
+    const route = cache.get(ROUTE, 'test', 'podinfo');
+    expect(route?.spec).toEqual({ a: 1 });
+    expect((route?.metadata as { managedFields?: unknown[] }).managedFields).toEqual(managedFields);
+    expect((cache.list(CONFIGMAP)[0]?.metadata as { managedFields?: unknown[] }).managedFields).toBeUndefined();
+    expect(((await cache.content(CONFIGMAP, 'test', 'settings'))?.metadata as { managedFields?: unknown[] }).managedFields).toBeUndefined();
+    cache.stop();
+  });
+});
