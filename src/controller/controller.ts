@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { WriteBack } from '../gitops/index.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import type { Notifier } from '../notify/index.js';
+import { MetricBatcher } from '../metrics/index.js';
 import type { HookCaller } from '../webhooks/index.js';
 import { AnalysisSlots } from './analysis-slots.js';
 import { CanaryIndex, keyOf } from './canary-index.js';
@@ -44,6 +45,8 @@ export interface ControllerDeps {
   rules: CanaryRules;
   clock?: Clock;
   callHook?: HookCaller;
+  /** Shared by the controller's canaries (given by tests that count its queries). */
+  batcher?: MetricBatcher;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -77,7 +80,7 @@ export class Controller {
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
-    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), recorder: new CanaryMetricsRecorder(deps.metrics) };
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), batcher: deps.batcher ?? new MetricBatcher(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
   get ready(): boolean {

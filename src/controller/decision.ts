@@ -38,12 +38,12 @@ export class DecisionRun {
   }
 
   /** Throws DecisionConflict when the start of a hook cannot be recorded (the Canary moved on). */
-  async evaluate(evaluation: Evaluation, obs: Observation, signal: AbortSignal): Promise<Observation> {
+  async evaluate(evaluation: Evaluation, obs: Observation, signal: AbortSignal, at?: string): Promise<Observation> {
     const remembered = this.deps.memo.recall(this.canaryKey, this.key, evaluation, obs);
     if (remembered) return remembered;
     const answered = AT_MOST_ONCE.has(evaluation)
       ? await this.callOnce(evaluation as HookEvaluation, obs, signal)
-      : await evaluate(this.deps, this.canary, evaluation, obs, signal, (hook) => idempotencyKey(this.key, evaluation, hook.name));
+      : await evaluate(this.deps, this.canary, evaluation, obs, signal, (hook) => idempotencyKey(this.key, evaluation, hook.name), at);
     this.deps.memo.remember(this.canaryKey, this.key, evaluation, answered);
     return answered;
   }

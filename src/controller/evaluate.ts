@@ -3,7 +3,8 @@ import { metricTemplate } from '../api/index.js';
 import type { Evaluation, Observation } from '../engine/index.js';
 import type { ResourceType } from '../kube/types.js';
 import type { WriteBack } from '../gitops/index.js';
-import { evaluateMetrics, MetricError } from '../metrics/index.js';
+import type { Logger } from 'pino';
+import { evaluateMetrics, type MetricBatcher, MetricError } from '../metrics/index.js';
 import { callWebhook, type HookCaller, runHooks } from '../webhooks/index.js';
 import { secret } from '../workloads/k8s-types.js';
 import type { ClusterCache } from './cluster-cache.js';
@@ -19,6 +20,9 @@ export interface EvaluatorDeps {
   writeBack: WriteBack;
   /** Replaced in tests; by default a real HTTP call. */
   callHook?: HookCaller;
+  /** One per controller: builtin checks of canaries sharing a backend and interval become one query per step. */
+  batcher?: MetricBatcher;
+  logger?: Pick<Logger, 'debug'>;
 }
 
 /** Answers the engine's questions: runs the webhooks of one type, or queries every metric. */
@@ -29,6 +33,8 @@ export async function evaluate(
   obs: Observation,
   signal: AbortSignal,
   keyFor?: (hook: CanaryWebhook) => string,
+  /** For metrics: the step's time, which the queries are evaluated at. */
+  at?: string,
 ): Promise<Observation> {
   if (evaluation === 'metrics') {
     const metrics = await evaluateMetrics({
@@ -40,6 +46,9 @@ export async function evaluate(
       allowCrossNamespaceRefs: deps.config.crossNamespaceRefs,
       getTemplate: (ns, name) => readTemplate(deps.cache, ns, name),
       getSecret: (ns, name) => readSecret(deps.cache, ns, name),
+      ...(at ? { at: new Date(at) } : {}),
+      ...(deps.batcher ? { batcher: deps.batcher } : {}),
+      ...(deps.logger ? { debug: (message: string, fields: Record<string, unknown>) => deps.logger?.debug({ canary: `${canary.metadata.namespace}/${canary.metadata.name}`, ...fields }, message) } : {}),
     });
     return { ...obs, metrics };
   }

@@ -15,6 +15,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
 import type { EvaluationMemo } from './side-effects.js';
+import type { MetricBatcher } from '../metrics/index.js';
 import type { CanaryRules } from './rules.js';
 import { parseCanary } from './validate-canary.js';
 
@@ -32,6 +33,7 @@ export interface ReconcilerDeps extends ActorDeps {
   /** resourceVersions of each Canary our last status writes replaced: while the cache shows one, it is stale. */
   writtenFrom: Map<string, { resourceVersions: string[]; at: number }>;
   memo: EvaluationMemo;
+  batcher?: MetricBatcher;
   recorder: CanaryMetricsRecorder;
 }
 
@@ -98,7 +100,7 @@ export async function reconcile(deps: ReconcilerDeps, key: string, signal: Abort
   for (let asked = 0; result.kind === 'evaluate'; asked++) {
     if (asked > 10) throw new Error(`the engine asked for more than 10 evaluations (last: ${result.evaluation})`);
     try {
-      obs = await run.evaluate(result.evaluation, obs, signal);
+      obs = await run.evaluate(result.evaluation, obs, signal, result.at);
     } catch (err) {
       if (!(err instanceof DecisionConflict)) throw err;
       deps.metrics.conflicts.inc();

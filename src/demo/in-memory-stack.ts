@@ -78,6 +78,11 @@ export class InMemoryStack {
     return this.controller;
   }
 
+  /** Every query the Prometheus stand-in was asked, in order. */
+  get prometheusQueries(): readonly string[] {
+    return this.prometheus.queries;
+  }
+
   /** What a Deployment's pods run (a paused one keeps its older template). */
   runningTemplate(namespace: string, name: string): unknown {
     return this.deployments.runningTemplate(namespace, name);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../kube/types.js';
 import { behaviourOf } from './traffic-annotations.js';
@@ -22,27 +22,54 @@ export class MetricStandIn {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const query = url.searchParams.get('query') ?? '';
-      this.queries.push(query);
-      this.answer(query).then(
-        (value) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          const result = value === null ? [] : [{ metric: {}, value: [Date.now() / 1000, String(value)] }];
-          res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
-        },
-        () => {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'error', errorType: 'internal', error: 'stand-in failed' }));
-        },
-      );
+      void this.handle(req, res);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** GET with ?query=, or a long (batched) query POSTed as a form, as Prometheus accepts both. */
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    const query = (req.method === 'POST' ? new URLSearchParams(body) : url.searchParams).get('query') ?? '';
+    this.queries.push(query);
+    try {
+      const series = await this.answerAll(query);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const result = series.map(({ labels, value }) => ({ metric: labels, value: [Date.now() / 1000, String(value)] }));
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    } catch {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'error', errorType: 'internal', error: 'stand-in failed' }));
+    }
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /**
+   * A canary's own query gets one unlabelled series; a grouped query (one for many canaries,
+   * src/metrics/batch-queries.ts) one series per canary it names, labelled as Prometheus would.
+   */
+  private async answerAll(query: string): Promise<{ labels: Record<string, string>; value: number }[]> {
+    if (!query.includes('pennant_workload')) {
+      const value = await this.answer(query);
+      return value === null ? [] : [{ labels: {}, value }];
+    }
+    const namespaces = /kubernetes_namespace=~"([^"]+)"/.exec(query)?.[1]?.split('|') ?? [];
+    const targets = /kubernetes_pod_name=~"\(\?:([^)]+)\)-/.exec(query)?.[1]?.split('|') ?? [];
+    const histogram = query.includes('histogram_quantile');
+    const series: { labels: Record<string, string>; value: number }[] = [];
+    for (const namespace of namespaces) {
+      for (const target of targets) {
+        const value = await this.valueOf(namespace, target, histogram);
+        if (value !== null) series.push({ labels: { kubernetes_namespace: namespace, pennant_workload: target }, value });
+      }
+    }
+    return series;
   }
 
   private async answer(query: string): Promise<number | null> {
@@ -50,11 +77,15 @@ export class MetricStandIn {
     const namespace = /namespace="([^"]+)"/.exec(query)?.[1];
     const target = /pod_name=~"([a-z0-9.-]+?)-\[/.exec(query)?.[1];
     if (!namespace || !target) return null;
+    return this.valueOf(namespace, target, query.includes('histogram_quantile'));
+  }
+
+  private async valueOf(namespace: string, target: string, histogram: boolean): Promise<number | null> {
     const d = await this.kube.get({ ...DEPLOYMENT, namespace, name: target });
     const spec = d?.spec as { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } } | undefined;
     if (!spec || (spec.replicas ?? 1) === 0) return null;
     const runs = this.runningTemplate(namespace, target) ?? spec.template;
     const behaviour = behaviourOf(runs?.metadata?.annotations);
-    return query.includes('histogram_quantile') ? behaviour.latencyMs : 100 * (1 - behaviour.errorRate);
+    return histogram ? behaviour.latencyMs : 100 * (1 - behaviour.errorRate);
   }
 }

@@ -13,7 +13,7 @@ export interface Ctx {
   readonly actions: Action[];
 }
 
-export type Outcome = { kind: 'evaluate'; evaluation: Evaluation } | { kind: 'done'; requeueAfterMs: number | null };
+export type Outcome = { kind: 'evaluate'; evaluation: Evaluation; at?: string } | { kind: 'done'; requeueAfterMs: number | null };
 
 export const done = (requeueAfterMs: number | null): Outcome => ({ kind: 'done', requeueAfterMs });
 export const need = (evaluation: Evaluation): Outcome => ({ kind: 'evaluate', evaluation });
@@ -39,6 +39,16 @@ export const id = (ctx: Ctx): string => canaryId(ctx.canary);
 
 export const elapsedMs = (since: string | undefined, now: Date): number =>
   since ? now.getTime() - Date.parse(since) : 0;
+
+/**
+ * The time of an analysis step: steps fall on a grid of the interval, the same for every Canary
+ * with that interval, so their checks are made at the same instants and one query can judge them
+ * all (src/metrics/batch.ts). The first step of a run comes at the next point of the grid.
+ */
+export function stepTime(ctx: Ctx): string {
+  const interval = Math.max(1, ctx.settings.intervalMs);
+  return new Date(Math.floor(ctx.now.getTime() / interval) * interval).toISOString();
+}
 
 /** Is an analysis step due? The first reconcile after a step waits a full interval. */
 export function msUntilTick(ctx: Ctx): number {

@@ -134,7 +134,8 @@ export type Action =
   | { kind: 'addFinalizer' };
 
 export type AdvanceResult =
-  | { kind: 'evaluate'; evaluation: Evaluation }
+  /** `at`: for metrics, the time of the step the queries are evaluated at (a point of the interval's grid). */
+  | { kind: 'evaluate'; evaluation: Evaluation; at?: string }
   | { kind: 'decision'; status: CanaryStatus; actions: Action[]; requeueAfterMs: number | null };
 
 export type Advance = (canary: Canary, observation: Observation, now: Date) => AdvanceResult;

@@ -1,10 +1,14 @@
 import type { Canary, CanaryMetric, MetricTemplate } from '../api/index.js';
 import type { CheckResult } from '../engine/types.js';
+import { BATCHED_QUERIES, batchable, itemKey } from './batch-queries.js';
+import type { BatchRequest, MetricBatcher, VectorQuery } from './batcher.js';
+import type { BuiltinMetric, BuiltinObserver } from './builtin-queries.js';
 import { renderBuiltinQuery, builtinObserverFor } from './builtins.js';
+import { parseDuration } from '../engine/duration.js';
 import { MetricError } from './errors.js';
 import { createMetricProvider } from './factory.js';
 import { metricSource, type MetricSource } from './metric-source.js';
-import { collapseWhitespace } from './prometheus.js';
+import { collapseWhitespace, PrometheusProvider } from './prometheus.js';
 import type { Credentials, MetricProvider } from './provider.js';
 import { renderQuery } from './render.js';
 import { buildTemplateVars, type TemplateVars } from './template-vars.js';
@@ -28,8 +32,14 @@ export interface EvaluateMetricsInput {
   allowCrossNamespaceRefs?: boolean;
   /** Knative targets: the Service's latest created revision, used as `{{ route }}`. */
   knativeRevision?: string;
-  /** Injected by tests (and later a batching layer). */
+  /** Injected by tests. */
   createProvider?: typeof createMetricProvider;
+  /** The time of the analysis step: queries are evaluated at it (so batched and single queries agree). */
+  at?: Date;
+  /** Shared by all canaries: builtin checks of canaries with the same backend and interval become one query. */
+  batcher?: MetricBatcher;
+  /** Why a check was not batched (debug). */
+  debug?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 /** A metric ready to run: where, what, and how to turn the answer into the value judged. */
@@ -38,6 +48,8 @@ interface PreparedQuery {
   query: string;
   /** Flagger turns builtin durations into a Go Duration, dropping fractions of a millisecond. */
   truncate: boolean;
+  /** Set when the check is answered by a batch of canaries (the query above is what it equals). */
+  batch?: Omit<BatchRequest, 'run'> & { run: VectorQuery };
 }
 
 /**
@@ -63,7 +75,9 @@ async function evaluateMetric(
   }
   const query = collapseWhitespace(prepared.query);
   try {
-    const value = await prepared.provider.query(prepared.query, input.signal);
+    const value = prepared.batch && input.batcher
+      ? await input.batcher.value(prepared.batch, input.signal)
+      : await prepared.provider.query(prepared.query, input.signal, input.at);
     return judge(value !== null && prepared.truncate ? Math.trunc(value) : value, metric, query);
   } catch (err) {
     return judge(asError(err), metric, query);
@@ -84,11 +98,14 @@ async function prepare(
         throw new MetricError('Config', 'knative: the latest created revision of the Service is not known yet');
       }
       const query = renderBuiltinQuery(observer, source.metric, vars);
-      return { provider: defaultProvider(), query, truncate: source.metric === 'request-duration' };
+      const provider = defaultProvider();
+      const batch = batchOf(input, observer, source.metric, vars, provider);
+      return { provider, query, truncate: source.metric === 'request-duration', ...(batch ? { batch } : {}) };
     }
     case 'inline':
       return { provider: defaultProvider(), query: renderQuery(source.query, vars), truncate: false };
     case 'template':
+      if (input.batcher) input.debug?.('MetricTemplate check queried alone: only builtin metrics are batched', { metric: metric.name, template: `${source.namespace ?? vars.namespace}/${source.name}` });
       return prepareTemplate(input, source.namespace ?? vars.namespace, source.name, vars);
     case 'none':
       throw new MetricError(
@@ -154,3 +171,24 @@ function memoize<T>(build: () => T): () => T {
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** The batch a builtin check joins, if its observer has a grouped query and its names batch safely. */
+function batchOf(input: EvaluateMetricsInput, observer: BuiltinObserver, metric: BuiltinMetric, vars: TemplateVars, provider: MetricProvider): PreparedQuery['batch'] {
+  const grouped = BATCHED_QUERIES[observer]?.[metric];
+  const item = { namespace: vars.namespace, target: vars.target };
+  const intervalMs = parseDuration(vars.interval);
+  if (!input.batcher || !input.at || !grouped || !(provider instanceof PrometheusProvider) || intervalMs === undefined) return undefined;
+  if (!batchable(item)) {
+    input.debug?.('builtin check queried alone: names with regex characters are not batched', { metric, item: itemKey(item) });
+    return undefined;
+  }
+  return {
+    key: `${defaultAddress(input)}|${observer}|${metric}|${vars.interval}`,
+    query: grouped,
+    interval: vars.interval,
+    intervalMs,
+    at: input.at,
+    item,
+    run: (query, signal, at) => provider.queryVector(query, signal, at),
+  };
+}

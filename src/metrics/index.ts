@@ -1,7 +1,7 @@
 export * from './errors.js';
 export * from './provider.js';
 export { PrometheusProvider, prometheusAuth, collapseWhitespace, type PrometheusAuth, type PrometheusConfig } from './prometheus.js';
-export { parsePrometheusAnswer } from './prometheus-response.js';
+export { parsePrometheusAnswer, parsePrometheusVector } from './prometheus-response.js';
 export { createMetricProvider } from './factory.js';
 export * from './template-vars.js';
 export { renderQuery } from './render.js';
@@ -10,3 +10,5 @@ export { builtinObserverFor, renderBuiltinQuery } from './builtins.js';
 export * from './metric-source.js';
 export * from './thresholds.js';
 export { evaluateMetrics, type EvaluateMetricsInput } from './evaluate.js';
+export { MetricBatcher, type BatchRequest } from './batcher.js';
+export { BATCHED_QUERIES, batchable, type BatchItem, type BatchedQuery } from './batch-queries.js';

@@ -3,10 +3,11 @@ import { MetricError } from './errors.js';
 
 // The parts of the Prometheus HTTP API answer we read (https://prometheus.io/docs/prometheus/latest/querying/api/).
 const sample = z.tuple([z.number(), z.string()]);
+const series = z.object({ metric: z.record(z.string(), z.string()).default({}), value: sample });
 const success = z.object({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ value: sample })) }),
+    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ value: sample }).loose()) }),
     z.object({ resultType: z.literal('scalar'), result: sample }),
     z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
     z.object({ resultType: z.literal('string'), result: z.unknown() }),
@@ -21,6 +22,20 @@ const SNIPPET_CHARS = 200;
  * Pure, so every answer shape is testable without a server.
  */
 export function parsePrometheusAnswer(status: number, contentType: string, body: string): number | null {
+  return valueOf(parseSuccess(status, contentType, body));
+}
+
+/** One value per series (null for NaN/±Inf), for a query that groups many workloads' values. */
+export function parsePrometheusVector(status: number, contentType: string, body: string): { labels: Record<string, string>; value: number | null }[] {
+  const data = parseSuccess(status, contentType, body);
+  if (data.resultType !== 'vector') throw new MetricError('QueryError', `the grouped query returned a ${data.resultType}, expected a vector`);
+  return data.result.map((item) => {
+    const parsed = series.parse(item);
+    return { labels: parsed.metric, value: sampleValue(parsed.value[1]) };
+  });
+}
+
+function parseSuccess(status: number, contentType: string, body: string): z.infer<typeof success>['data'] {
   const json = parseJson(body);
   const failed = failure.safeParse(json);
   if (failed.success) {
@@ -38,7 +53,7 @@ export function parsePrometheusAnswer(status: number, contentType: string, body:
       status,
     });
   }
-  return valueOf(ok.data.data);
+  return ok.data.data;
 }
 
 function valueOf(data: z.infer<typeof success>['data']): number | null {

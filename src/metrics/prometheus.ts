@@ -2,7 +2,7 @@ import https from 'node:https';
 import axios, { AxiosError } from 'axios';
 import { deadline } from '../util/deadline.js';
 import { MetricError, errorMessage } from './errors.js';
-import { parsePrometheusAnswer } from './prometheus-response.js';
+import { parsePrometheusAnswer, parsePrometheusVector } from './prometheus-response.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, type Credentials, type MetricProvider } from './provider.js';
 
 export type PrometheusAuth =
@@ -21,6 +21,7 @@ export interface PrometheusConfig {
 
 const ONLINE_QUERY = 'vector(1)';
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const MAX_GET_QUERY = 4096;
 
 /** Prometheus HTTP API, instant queries only (`GET <address>/api/v1/query`). */
 export class PrometheusProvider implements MetricProvider {
@@ -37,21 +38,36 @@ export class PrometheusProvider implements MetricProvider {
     this.httpsAgent = config.insecureSkipVerify ? new https.Agent({ rejectUnauthorized: false }) : undefined;
   }
 
-  async query(query: string, signal: AbortSignal): Promise<number | null> {
-    const url = new URL(this.endpoint);
-    url.searchParams.set('query', collapseWhitespace(query));
+  /** `at`: evaluate at that time (the analysis step's), not when the request arrives. */
+  async query(query: string, signal: AbortSignal, at?: Date): Promise<number | null> {
+    return this.ask(query, signal, at, parsePrometheusAnswer);
+  }
+
+  /** Every series of a grouped query (one per workload of a batch), each with its labels. */
+  async queryVector(query: string, signal: AbortSignal, at?: Date): Promise<{ labels: Record<string, string>; value: number | null }[]> {
+    return this.ask(query, signal, at, parsePrometheusVector);
+  }
+
+  private async ask<T>(query: string, signal: AbortSignal, at: Date | undefined, parse: (status: number, type: string, body: string) => T): Promise<T> {
+    const params = new URLSearchParams({ query: collapseWhitespace(query) });
+    if (at) params.set('time', (at.getTime() / 1000).toFixed(3));
     const limit = deadline(signal, this.timeoutMs);
+    const options = {
+      headers: this.headers(),
+      httpsAgent: this.httpsAgent,
+      signal: limit.signal,
+      responseType: 'text' as const,
+      transformResponse: (data: string) => data,
+      validateStatus: () => true,
+      maxContentLength: MAX_ANSWER_BYTES,
+    };
     try {
-      const answer = await axios.get<string>(url.toString(), {
-        headers: this.headers(),
-        httpsAgent: this.httpsAgent,
-        signal: limit.signal,
-        responseType: 'text',
-        transformResponse: (data: string) => data,
-        validateStatus: () => true,
-        maxContentLength: MAX_ANSWER_BYTES,
-      });
-      return parsePrometheusAnswer(answer.status, String(answer.headers['content-type'] ?? ''), answer.data);
+      // A batched query for many canaries is long: past a URL's comfortable size it is POSTed as a form.
+      const body = params.toString();
+      const answer = body.length > MAX_GET_QUERY
+        ? await axios.post<string>(this.endpoint.toString(), body, { ...options, headers: { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' } })
+        : await axios.get<string>(`${this.endpoint.toString()}?${body}`, options);
+      return parse(answer.status, String(answer.headers['content-type'] ?? ''), answer.data);
     } catch (err) {
       throw this.translate(err, signal, limit.timedOut());
     } finally {

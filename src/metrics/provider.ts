@@ -9,7 +9,8 @@ import type { MetricTemplateSpec } from '../api/index.js';
  */
 export interface MetricProvider {
   readonly type: MetricProviderType;
-  query(query: string, signal: AbortSignal): Promise<number | null>;
+  /** `at`: evaluate the query at that time where the backend can (Prometheus' `time`). */
+  query(query: string, signal: AbortSignal, at?: Date): Promise<number | null>;
   /** True when the provider answers a trivial query correctly; rejects with a MetricError otherwise. */
   isOnline(signal: AbortSignal): Promise<boolean>;
 }

@@ -33,6 +33,33 @@ describe('--max-concurrent-analyses', () => {
   }, 180_000);
 });
 
+describe('batched PromQL', () => {
+  it('six canaries analysed together: their builtin checks are a few grouped queries per step, not one per canary', async () => {
+    const stack = new InMemoryStack();
+    await stack.start();
+    try {
+      const namespaces = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
+      for (const ns of namespaces) {
+        await stack.kube.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }));
+        await stack.kube.create(podinfoCanary({ namespace: ns, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs, maxWeight: 50 }));
+        await waitForPhase(stack.kube, ns, 'Initialized');
+      }
+      const before = stack.prometheusQueries.length;
+      await Promise.all(namespaces.map((ns) => setImage(stack.kube, ns, 'podinfo:6.0.1')));
+      for (const ns of namespaces) await waitForPhase(stack.kube, ns, 'Succeeded');
+      const asked = stack.prometheusQueries.slice(before).filter((q) => q.trim() !== 'vector(1)');
+      // Unbatched: 6 canaries × 5 metric steps × 2 metrics = 60 queries. Batched: each query covers
+      // every canary of its step (at most a second query for one that joined late), 2 metrics × 5 steps.
+      expect(asked.every((q) => q.includes('pennant_workload'))).toBe(true);
+      expect(asked.length).toBeGreaterThanOrEqual(10);
+      expect(asked.length).toBeLessThanOrEqual(2 * 2 * 6);
+      for (const ns of namespaces) expect(await deploymentOf(stack.kube, ns, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.1' });
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+});
+
 describe('Prometheus unreachable', () => {
   it('fails the checks with the reason and rolls back; it never promotes', async () => {
     const stack = new InMemoryStack({ config: { metricsServer: 'http://127.0.0.1:9', queryTimeoutMs: 500 } });

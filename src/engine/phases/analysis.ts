@@ -1,7 +1,7 @@
 import type { CheckStatus } from '../../api/index.js';
 import {
   type Ctx, done, elapsedMs, event, hookCheck, hookResults, id, metricCheck, need, notify, type Outcome,
-  msUntilTick, READINESS_POLL_MS, targetIsPromoted,
+  msUntilTick, READINESS_POLL_MS, stepTime, targetIsPromoted,
 } from '../context.js';
 import { ALL_TO_PRIMARY, freshRun, promoteWithoutAnalysis, rollback, routeTo, scaleCanary } from '../outcomes.js';
 import { gateDeadlineMs } from '../settings.js';
@@ -19,7 +19,7 @@ export function analysing(ctx: Ctx): Outcome {
   if (unready) return unready;
   const wait = msUntilTick(ctx);
   if (wait > 0) return done(wait);
-  ctx.status = { ...ctx.status, lastStepTime: ctx.now.toISOString() };
+  ctx.status = { ...ctx.status, lastStepTime: stepTime(ctx) };
   return tick(ctx);
 }
 
@@ -29,7 +29,7 @@ export function restart(ctx: Ctx): Outcome {
   routeTo(ctx, ALL_TO_PRIMARY);
   if (target.replicas === 0) scaleCanary(ctx, ctx.obs.canaryReplicasWhenUp);
   ctx.status = withPhase(
-    { ...freshRun(ctx.status), lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {}, lastStepTime: ctx.now.toISOString() },
+    { ...freshRun(ctx.status), lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {}, lastStepTime: stepTime(ctx) },
     'Progressing',
     ctx.now,
   );
@@ -99,7 +99,7 @@ function tick(ctx: Ctx): Outcome {
 }
 
 type ChecksOutcome =
-  | { kind: 'evaluate'; evaluation: 'pre-rollout' | 'rollout' | 'metrics' }
+  | { kind: 'evaluate'; evaluation: 'pre-rollout' | 'rollout' | 'metrics'; at?: string }
   | { kind: 'checked'; results: CheckStatus[]; failed: CheckStatus[] };
 
 /** First step: pre-rollout hooks. Later steps: rollout hooks, then every metric. */
@@ -120,7 +120,7 @@ function runChecks(ctx: Ctx): ChecksOutcome {
   const failedHooks = hookChecks.filter((r) => r.verdict !== 'pass');
   if (failedHooks.length) return { kind: 'checked', results: hookChecks, failed: failedHooks };
   if ((ctx.canary.spec.analysis.metrics ?? []).length === 0) return { kind: 'checked', results: hookChecks, failed: [] };
-  if (ctx.obs.metrics === undefined) return { kind: 'evaluate', evaluation: 'metrics' };
+  if (ctx.obs.metrics === undefined) return { kind: 'evaluate', evaluation: 'metrics', ...(ctx.status.lastStepTime ? { at: ctx.status.lastStepTime } : {}) };
   const metricChecks = ctx.obs.metrics.map((m) => metricCheck(m, time));
   const results = [...hookChecks, ...metricChecks];
   return { kind: 'checked', results, failed: metricChecks.filter((r) => r.verdict !== 'pass') };

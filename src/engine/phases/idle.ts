@@ -1,7 +1,7 @@
 import type { Phase } from '../../api/index.js';
 import {
   type Ctx, done, elapsedMs, event, hookResults, id, metadataFields, need, notify, type Outcome,
-  targetIsPromoted, targetRevisionKey,
+  stepTime, targetIsPromoted, targetRevisionKey,
 } from '../context.js';
 import { ALL_TO_PRIMARY, freshRun, promoteWithoutAnalysis, rollback, routeTo, scaleCanary } from '../outcomes.js';
 import { describeRouting, gateDeadlineMs } from '../settings.js';
@@ -131,7 +131,7 @@ function beginAnalysis(ctx: Ctx): Outcome {
   const { target } = ctx.obs;
   openGate(ctx);
   ctx.status = withPhase(
-    { ...freshRun(ctx.status), lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {}, lastStepTime: ctx.now.toISOString() },
+    { ...freshRun(ctx.status), lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {}, lastStepTime: stepTime(ctx) },
     'Progressing',
     ctx.now,
   );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/engine/index.js';
 import { check, type Row } from './expect-decision.js';
-import { at, fail, HELD, hook, iso, makeCanary, notReady, pass, progressing, world } from './fixtures.js';
+import { advance } from '../../../src/engine/index.js';
+import { at, fail, HELD, hook, initialized, iso, makeCanary, notReady, pass, progressing, world } from './fixtures.js';
 
 const v2 = { revision: 'v2', replicas: 2 };
 const tick = at(60);
@@ -136,7 +137,8 @@ const rows: Row[] = [
     canary: makeCanary({}, progressing({ canaryWeight: 20, failedChecks: 1, checks: [{ name: 'x', kind: 'metric', verdict: 'fail', time: iso(0) }] })),
     obs: world({ routes: { primary: 80, canary: 20, mirror: false } }, { revision: 'v3', replicas: 2 }),
     now: at(30),
-    then: { phase: 'Progressing', weight: 0, failedChecks: 0, routes: { primary: 100, canary: 0, mirror: false }, asked: [], events: ['NewRevision'], status: { lastAppliedSpec: 'v3', checks: [], lastStepTime: iso(30) } },
+    // The restarted run's steps stay on the interval's grid: the first comes at the next point of it.
+    then: { phase: 'Progressing', weight: 0, failedChecks: 0, routes: { primary: 100, canary: 0, mirror: false }, asked: [], events: ['NewRevision'], status: { lastAppliedSpec: 'v3', checks: [], lastStepTime: iso(0) } },
   },
   {
     rule: 'the target going back to the promoted revision mid-analysis abandons it',
@@ -184,4 +186,31 @@ const rows: Row[] = [
 
 describe('engine: analysis steps', () => {
   it.each(rows)('$rule', check);
+});
+
+describe('engine: steps on the interval\'s grid', () => {
+  it.each([
+    [75, 60],
+    [60, 60],
+    [119.999, 60],
+  ])('a step decided at %ss (interval 1m) is the step of %ss, and its metrics are evaluated at that time', (now, step) => {
+    const canary = makeCanary({}, progressing({ canaryWeight: 10, lastStepTime: iso(0) }));
+    let obs = world({ routes: at10 }, { ...v2, paused: true, pausedByPennant: true });
+    let asked = advance(canary, obs, at(now));
+    while (asked.kind === 'evaluate' && asked.evaluation !== 'metrics') {
+      obs = { ...obs, hooks: { ...obs.hooks, [asked.evaluation]: [] } };
+      asked = advance(canary, obs, at(now));
+    }
+    expect(asked).toEqual({ kind: 'evaluate', evaluation: 'metrics', at: iso(step) });
+    const decided = advance(canary, { ...obs, metrics: [pass()] }, at(now));
+    expect(decided.kind === 'decision' && decided.status.lastStepTime).toBe(iso(step));
+  });
+
+  it('two Canaries with the same interval step at the same instants whenever their runs started', () => {
+    const steps = [7, 41].map((started) => {
+      const begun = advance(makeCanary({}, initialized()), world({}, { revision: 'v2', replicas: 0 }), at(started));
+      return begun.kind === 'decision' ? begun.status.lastStepTime : undefined;
+    });
+    expect(steps).toEqual([iso(0), iso(0)]);
+  });
 });
