@@ -12,6 +12,7 @@ import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
 import { CANARY, errorMessage, reconcile, type ReconcilerDeps, ShutdownError } from './reconciler.js';
 import { CanaryMetricsRecorder } from './record-metrics.js';
+import { ReportQueue } from './report-queue.js';
 import { EvaluationMemo } from './side-effects.js';
 import type { CanaryRules } from './rules.js';
 import { type Clock, Scheduler, systemClock } from './scheduler.js';
@@ -51,6 +52,7 @@ export interface ControllerDeps {
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const CONFLICT_BACKOFF_MS = 10;
+const REPORT_DRAIN_MS = 5_000;
 const MAX_CONFLICT_BACKOFF_MS = 5_000;
 
 /**
@@ -80,7 +82,7 @@ export class Controller {
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
-    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), batcher: deps.batcher ?? new MetricBatcher(), recorder: new CanaryMetricsRecorder(deps.metrics) };
+    this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), reports: new ReportQueue(8, (key, err) => deps.logger.error({ canary: key, err: errorMessage(err) }, 'reporting failed')), batcher: deps.batcher ?? new MetricBatcher(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
   get ready(): boolean {
@@ -107,6 +109,8 @@ export class Controller {
     this.queue.shutdown();
     this.abort.abort();
     await Promise.all(this.workers);
+    // Events and alerts already decided get a moment to go out (post-rollout hooks were cancelled).
+    await this.reconcilerDeps.reports.drain(REPORT_DRAIN_MS);
     this.cache.stop();
     this.deps.logger.info('controller stopped');
   }

@@ -15,6 +15,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
 import type { EvaluationMemo } from './side-effects.js';
+import type { ReportQueue } from './report-queue.js';
 import type { MetricBatcher } from '../metrics/index.js';
 import type { CanaryRules } from './rules.js';
 import { parseCanary } from './validate-canary.js';
@@ -33,6 +34,8 @@ export interface ReconcilerDeps extends ActorDeps {
   /** resourceVersions of each Canary our last status writes replaced: while the cache shows one, it is stale. */
   writtenFrom: Map<string, { resourceVersions: string[]; at: number }>;
   memo: EvaluationMemo;
+  /** Events, alerts and post-rollout hooks, sent off the worker. */
+  reports: ReportQueue;
   batcher?: MetricBatcher;
   recorder: CanaryMetricsRecorder;
 }
@@ -170,7 +173,8 @@ async function finish(
   if (!deepEqual(before, after)) deps.writtenFrom.set(key, { resourceVersions: run?.superseded ?? [raw.metadata.resourceVersion ?? ''], at: deps.now().getTime() });
   const updated = { ...canary, status: after } as Canary;
   if (full) deps.recorder.record(key, full, before, after, target?.router.getRoutes(full) ?? null);
-  await report(deps, updated, reportActions(result.actions), signal, run?.key);
+  const reports = reportActions(result.actions);
+  if (reports.length) deps.reports.enqueue(key, () => report(deps, updated, reports, signal, run?.key));
   logDecision(deps.logger, key, before, result);
   return { requeueAfterMs: result.requeueAfterMs };
 }

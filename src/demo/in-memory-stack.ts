@@ -17,6 +17,8 @@ export interface StackOptions {
   logger?: Logger;
   callHook?: HookCaller;
   writeBack?: WriteBack;
+  /** Where alerts go instead of the recording notifier (tests: one that is slow). */
+  notifier?: Notifier;
   /** What the controller talks to instead of the in-memory cluster itself (tests: a cluster that misbehaves). */
   clientFor?: (kube: MemoryKube) => KubeClient;
 }
@@ -69,7 +71,7 @@ export class InMemoryStack {
       config,
       logger,
       metrics: this.metrics,
-      notifier: this.notifier,
+      notifier: this.options.notifier ?? this.notifier,
       writeBack: this.options.writeBack ?? new NoWriteBack(),
       rules: canaryProblems,
       ...(this.options.callHook ? { callHook: this.options.callHook } : {}),

@@ -60,6 +60,34 @@ describe('batched PromQL', () => {
   }, 120_000);
 });
 
+describe('reporting never holds a worker', () => {
+  it('an alert that does not return keeps no other Canary waiting (one worker)', async () => {
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const posted: string[] = [];
+    const notifier = { post: async (n: { canary: { metadata: { namespace?: string } }; message: string }) => {
+      posted.push(`${n.canary.metadata.namespace}: ${n.message}`);
+      if (n.canary.metadata.namespace === 'slow') await stuck;
+    } };
+    const stack = new InMemoryStack({ config: { workers: 1 }, notifier });
+    await stack.start();
+    try {
+      await stack.kube.create(podinfoDeployment('slow', { image: 'podinfo:6.0.0' }));
+      await stack.kube.create(podinfoCanary({ namespace: 'slow', interval: '1s', provider: 'gatewayapi:v1', gatewayRefs }));
+      await waitForPhase(stack.kube, 'slow', 'Initialized');
+      await waitFor(() => posted.some((p) => p.startsWith('slow:')));
+      await stack.kube.create(podinfoDeployment('fast', { image: 'podinfo:6.0.0' }));
+      await stack.kube.create(podinfoCanary({ namespace: 'fast', interval: '1s', provider: 'gatewayapi:v1', gatewayRefs }));
+      await waitForPhase(stack.kube, 'fast', 'Initialized');
+      await setImage(stack.kube, 'fast', 'podinfo:6.0.1');
+      await waitForPhase(stack.kube, 'fast', 'Succeeded');
+    } finally {
+      release();
+      await stack.stop();
+    }
+  }, 120_000);
+});
+
 describe('Prometheus unreachable', () => {
   it('fails the checks with the reason and rolls back; it never promotes', async () => {
     const stack = new InMemoryStack({ config: { metricsServer: 'http://127.0.0.1:9', queryTimeoutMs: 500 } });
