@@ -21,6 +21,8 @@ export type TypedHandler = (type: ResourceType, ...event: Parameters<InformerHan
 export interface CachePolicy {
   onDemand: readonly ResourceType[];
   withoutOwnership: readonly ResourceType[];
+  /** Label selectors per kind (typeKey → selector): a shard watches only its own Canaries. */
+  selectors?: Readonly<Record<string, string>>;
 }
 
 export const NO_POLICY: CachePolicy = { onDemand: [], withoutOwnership: [] };
@@ -42,7 +44,10 @@ export class ClusterCache implements ObjectReader {
   ) {
     this.onDemand = new Set(policy.onDemand.map(typeKey));
     this.withoutOwnership = new Set(policy.withoutOwnership.map(typeKey));
+    this.selectors = policy.selectors ?? {};
   }
+
+  private readonly selectors: Readonly<Record<string, string>>;
 
   /** Starts informers for these types (once each) and resolves when all have listed. */
   async watch(types: ResourceType[]): Promise<void> {
@@ -58,6 +63,7 @@ export class ClusterCache implements ObjectReader {
       ...(this.namespace ? { namespace: this.namespace } : {}),
       ...(this.onDemand.has(key) ? { metadataOnly: true } : {}),
       ...(this.withoutOwnership.has(key) ? { dropManagedFields: true } : {}),
+      ...(this.selectors[key] ? { labelSelector: this.selectors[key] } : {}),
     });
     const start = informer.start().then(
       () => {

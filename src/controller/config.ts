@@ -55,6 +55,12 @@ export const RUN_SETTINGS = {
   identity: { value: 'name', env: 'POD_NAME', help: 'this replica in the Lease (default: host and pid)', schema: text().optional() },
   gitopsCacheDir: { value: 'path', env: 'PENNANT_GITOPS_CACHE_DIR', help: 'working copies of GitSources (default: $TMPDIR/pennant-git)', schema: text().optional() },
   gitopsAllowControllerIdentity: { env: 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', help: 'let a GitSource without serviceAccountName apply as the controller (default: refused)', schema: onOff().optional() },
+  shard: {
+    value: 'name',
+    env: 'PENNANT_SHARD',
+    help: 'handle only the Canaries and GitSources labelled pennant.dev/shard=<name> (default: those without the label)',
+    schema: z.string().max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'is not a shard name (a label value: letters, digits, "-", "_", "."; at most 63)').optional(),
+  },
   includeLabelPrefix: { value: 'prefixes', env: 'PENNANT_INCLUDE_LABEL_PREFIX', help: 'comma-separated prefixes of the target\'s labels and annotations copied to <target>-primary; * for all (default: none)', schema: labelPrefixes.optional() },
   ingressClass: {
     value: 'name',

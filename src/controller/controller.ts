@@ -6,7 +6,8 @@ import { MetricBatcher } from '../metrics/index.js';
 import type { HookCaller } from '../webhooks/index.js';
 import { AnalysisSlots } from './analysis-slots.js';
 import { CanaryIndex, keyOf } from './canary-index.js';
-import { type CachePolicy, ClusterCache } from './cluster-cache.js';
+import { type CachePolicy, ClusterCache, typeKey } from './cluster-cache.js';
+import { shardSelector } from './shard.js';
 import type { ControllerConfig } from './config.js';
 import { METRIC_TEMPLATE, SECRET } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -78,7 +79,7 @@ export class Controller {
       if (type.kind !== CANARY.kind) return this.enqueueOwners(obj);
       this.index.update(event, obj);
       this.queue.add(keyOf(obj));
-    }, CACHE_POLICY);
+    }, { ...CACHE_POLICY, selectors: { [typeKey(CANARY)]: shardSelector(deps.config.shard) } });
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());

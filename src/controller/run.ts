@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
-  type ClientFor, GitClient, GitOpsMetrics, GitSourceController, GitWriteBack, PUSH_PATH_PREFIX, pushReceiver, secretData,
+  type ClientFor, GIT_SOURCE, GitClient, GitOpsMetrics, GitSourceController, GitWriteBack, PUSH_PATH_PREFIX, pushReceiver, secretData,
   serviceAccountUser, type SharedCache,
 } from '../gitops/index.js';
 import { explainKubeFailure } from '../kube/failure-hint.js';
@@ -16,7 +16,8 @@ import { createHttpServer, listen } from '../server/http.js';
 import type { ObjectReader } from '../workloads/types.js';
 import { canaryRef } from './act.js';
 import { checkApiServer, DEFAULT_API_CHECK } from './api-check.js';
-import { ClusterCache } from './cluster-cache.js';
+import { ClusterCache, NO_POLICY, typeKey } from './cluster-cache.js';
+import { leaseName, shardSelector } from './shard.js';
 import type { ControllerConfig } from './config.js';
 import { Controller } from './controller.js';
 import { DEFAULT_LEADER_ELECTION, LeaderElector } from './leader-election.js';
@@ -88,7 +89,7 @@ export async function startController(
       onRetry: (retry) => logger.warn(retry, 'cannot use the API server yet; retrying'),
     });
     if (elector) {
-      logger.info({ identity: elector.identity, lease: `${elector.namespace}/${LEASE_NAME}` }, 'waiting to lead');
+      logger.info({ identity: elector.identity, lease: `${elector.namespace}/${elector.name}` }, 'waiting to lead');
       await elector.acquire(onLost);
       logger.info({ identity: elector.identity }, 'leading');
     }
@@ -145,7 +146,7 @@ export function gitOpsFor(deps: GitOpsDeps): { controller: GitSourceController; 
   const queue = new WorkQueue();
   const controller = new GitSourceController({
     kube: deps.kube,
-    sources: new ClusterCache(deps.kube, deps.config.namespace),
+    sources: new ClusterCache(deps.kube, deps.config.namespace, undefined, { ...NO_POLICY, selectors: { [typeKey(GIT_SOURCE)]: shardSelector(deps.config.shard) } }),
     cache: shared,
     clientFor: deps.clientFor,
     queue,
@@ -170,10 +171,11 @@ export function gitOpsFor(deps: GitOpsDeps): { controller: GitSourceController; 
 export const LEASE_NAME = 'pennant-leader';
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
-function leaderElector(kube: KubeClient, config: ControllerConfig): LeaderElector & { namespace: string; identity: string } {
+function leaderElector(kube: KubeClient, config: ControllerConfig): LeaderElector & { namespace: string; identity: string; name: string } {
   const namespace = config.leaderElectionNamespace ?? podNamespace() ?? 'pennant-system';
   const identity = config.identity ?? `${hostname()}-${process.pid}`;
-  return Object.assign(new LeaderElector(kube, { ...DEFAULT_LEADER_ELECTION, namespace, name: LEASE_NAME, identity }), { namespace, identity });
+  const name = leaseName(LEASE_NAME, config.shard);
+  return Object.assign(new LeaderElector(kube, { ...DEFAULT_LEADER_ELECTION, namespace, name, identity }), { namespace, identity, name });
 }
 
 function podNamespace(): string | undefined {

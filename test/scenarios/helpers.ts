@@ -44,19 +44,19 @@ export function canaryWeight(route: KubeObject): number | undefined {
 }
 
 /** A user's edit of the pod template (get, change, update), retried on conflicts as kubectl edit is. */
-export async function setImage(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string> = {}): Promise<void> {
+export async function setImage(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string> = {}, name = 'podinfo'): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await updateTemplate(kube, namespace, image, annotations);
+      return await updateTemplate(kube, namespace, image, annotations, name);
     } catch (err) {
       if (!isConflict(err) || attempt >= 10) throw err;
     }
   }
 }
 
-async function updateTemplate(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string>): Promise<void> {
-  const d = await kube.get({ ...DEPLOYMENT, namespace, name: 'podinfo' });
-  if (!d) throw new Error('no podinfo Deployment');
+async function updateTemplate(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string>, name: string): Promise<void> {
+  const d = await kube.get({ ...DEPLOYMENT, namespace, name });
+  if (!d) throw new Error(`no ${name} Deployment`);
   const spec = d.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: { image: string }[] } } };
   spec.template.spec.containers[0] = { ...spec.template.spec.containers[0], image } as { image: string };
   spec.template.metadata.annotations = { ...spec.template.metadata.annotations, ...annotations };
