@@ -13,7 +13,6 @@ import { RealKube } from '../kube/real.js';
 import type { KubeClient, ResourceType } from '../kube/types.js';
 import { AlertDispatcher, alertDeliveries, globalNotifierFrom, type Notifier } from '../notify/index.js';
 import { createHttpServer, listen } from '../server/http.js';
-import type { ObjectReader } from '../workloads/types.js';
 import { canaryRef } from './act.js';
 import { checkApiServer, DEFAULT_API_CHECK } from './api-check.js';
 import { ClusterCache, NO_POLICY, typeKey } from './cluster-cache.js';
@@ -125,7 +124,7 @@ export interface GitOpsDeps {
   metrics: ControllerMetrics;
   env: Record<string, string | undefined>;
   /** The Canary controller's informer cache (Secrets, Canaries, Deployments, ConfigMaps); read lazily. */
-  cache: () => SharedCache;
+  cache: () => ClusterCache;
 }
 
 /**
@@ -142,6 +141,8 @@ export function gitOpsFor(deps: GitOpsDeps): { controller: GitSourceController; 
     get: (type, namespace, name) => deps.cache().get(type, namespace, name),
     list: (type, namespace) => deps.cache().list(type, namespace),
     onChange: (type, handler) => deps.cache().onChange(type, handler),
+    // Secrets are kept by metadata only: credentials are fetched when a sync or a push needs them.
+    content: (type, namespace, name) => deps.cache().content(type, namespace, name),
   };
   const queue = new WorkQueue();
   const controller = new GitSourceController({
@@ -193,13 +194,16 @@ export interface AlertNotifierDeps {
   kube: KubeClient;
   metrics: ControllerMetrics;
   /** The controller's informer cache (it watches AlertProviders and Secrets); read per alert. */
-  cache: () => ObjectReader;
+  cache: () => ClusterCache;
 }
 
 /** Alerts: logged, then posted to each Canary's AlertProviders, else to the global notifier of the flags. */
 export function alertNotifier(deps: AlertNotifierDeps): Notifier {
   return new AlertDispatcher({
-    reader: { get: (type, namespace, name) => deps.cache().get(type, namespace, name) },
+    reader: {
+      get: (type, namespace, name) => deps.cache().get(type, namespace, name),
+      ensureContent: (refs) => deps.cache().ensureContent(refs),
+    },
     logger: deps.logger,
     global: globalNotifierFrom(deps.config),
     clusterName: deps.config.clusterName,
