@@ -71,7 +71,7 @@ export function formatCheck(check: CheckStatus): string {
   return `${check.name} ${number(check.value)}${bounds.length ? ` ${bounds.join(' ')}` : ''} ${mark}`;
 }
 
-const ago = (seconds: number | undefined): string => (seconds === undefined ? '-' : formatDuration(seconds * 1000));
+const ago = (seconds: number | undefined): string => (seconds === undefined ? '-' : seconds < 1 ? '0s' : formatDuration(seconds * 1000));
 
 function gateText(view: CanaryView, now: Date): string {
   if (view.paused) return 'paused';

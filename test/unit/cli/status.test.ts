@@ -41,6 +41,13 @@ describe('pennant status', () => {
     expect(rows).toEqual([['NAMESPACE', 'NAME', 'PHASE'], ['prod', 'web', 'Succeeded'], ['test', 'backend', 'WaitingPromotion'], ['test', 'podinfo', 'Progressing']]);
   });
 
+  it('a phase entered just now has been so for 0s', async () => {
+    const kube = new MemoryKube();
+    await seed(kube, canaryObject('test', 'fresh', { phase: 'Succeeded', lastTransitionTime: '2026-12-02T10:00:00Z' }));
+    const { stdout } = await pennant(kube, ['status', '-n', 'test', '-o', 'table']);
+    expect(stdout.split('\n')[1]?.split(/\s{3,}/)).toEqual(['fresh', 'Succeeded', '0/50', '0/5', '-', '0s', '-']);
+  });
+
   it('without -n: the namespace of the kubeconfig context', async () => {
     const { stdout } = await pennant(await cluster(), ['status'], {}, { namespace: 'prod' });
     expect(stdout).toContain('web ');
