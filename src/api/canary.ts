@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canaryService } from './canary-service.js';
 import { condition, crossNamespaceRef, duration, objectMeta, stringMap, stringMatch } from './common.js';
+import { requestOutcome, VERBS } from './request.js';
 
 export const API_GROUP = 'pennant.dev';
 export const API_VERSION = 'v1beta1';
@@ -204,6 +205,18 @@ export const canaryStatus = z.object({
     .object({ outcome: z.enum(['promoted', 'rolledBack']), time: z.string(), message: z.string(), commit: z.string().optional() })
     .optional(),
   checks: z.array(checkStatus).optional().describe('Results of the last analysis step'),
+  lastRequest: z
+    .object({
+      id: z.string(),
+      verb: z.enum(VERBS).optional().describe('Absent when the annotation could not be read'),
+      by: z.string().optional(),
+      outcome: requestOutcome,
+      message: z.string(),
+      time: z.string(),
+    })
+    .optional()
+    .describe('The last request of the pennant.dev/request annotation (pennant promote, abort…) and what came of it'),
+  fullPromotion: z.boolean().optional().describe('pennant promote --full: traffic goes back to the primary in one step, without stepWeightPromotion'),
   sessionAffinityCookie: z.string().optional(),
   primarySessionAffinityCookie: z.string().optional(),
   previousSessionAffinityCookie: z.string().optional(),

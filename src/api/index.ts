@@ -11,3 +11,4 @@ export * from './crd.js';
 export * from './capabilities.js';
 export * from './adaptation.js';
 export * from './provider-rules.js';
+export * from './request.js';

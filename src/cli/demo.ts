@@ -13,11 +13,15 @@ export const DEMO_SETTINGS = {
 
 const demoConfig = z.object(settingsShape(DEMO_SETTINGS));
 
+const EXAMPLES = `
+Example:
+  $ pennant demo --interval 500ms`;
+
 export function registerDemo(program: Command, io: CliIo): void {
   const command = program
     .command('demo')
     .description('Run a canary release and a rollback offline: in-memory cluster, no Kubernetes needed');
-  addSettings(command, DEMO_SETTINGS).action(async (flags: Record<string, unknown>) => {
+  addSettings(command, DEMO_SETTINGS).addHelpText('after', EXAMPLES).action(async (flags: Record<string, unknown>) => {
     const { interval } = parseSettings(DEMO_SETTINGS, demoConfig, flags, {});
     const outcome = await runDemo({ interval, print: (line) => io.stdout(`${line}\n`) });
     io.setExitCode(outcome.promoted && outcome.rolledBack ? EXIT.ok : EXIT.failed);

@@ -6,11 +6,17 @@ import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { addSettings } from './options.js';
 
+const EXAMPLES = `
+Examples:
+  $ pennant run --kubeconfig ~/.kube/config --provider gatewayapi:v1
+  $ PENNANT_MAX_CONCURRENT_ANALYSES=2 pennant run --leader-elect   # in a pod: in-cluster credentials`;
+
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
     .command('run')
     .description('Run the controller against a cluster (kubeconfig, or in-cluster when run in a pod)');
   addSettings(command, RUN_SETTINGS)
+    .addHelpText('after', EXAMPLES)
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);

@@ -23,12 +23,17 @@ export const VALIDATE_SETTINGS = {
 
 const validateConfig = z.object(settingsShape(VALIDATE_SETTINGS));
 
+const EXAMPLES = `
+Examples:
+  $ pennant validate deploy/ apps/podinfo.yaml
+  $ pennant validate --provider istio -o json canary.yaml   # as the controller's --provider would route it`;
+
 export function registerValidate(program: Command, io: CliIo): void {
   const command = program
     .command('validate')
     .description('check Canary, MetricTemplate and AlertProvider manifests before they reach a cluster')
     .argument('<paths...>', 'YAML files, or directories searched recursively for *.yaml and *.yml');
-  addSettings(command, VALIDATE_SETTINGS).action(async (paths: string[], flags: Record<string, unknown>) => {
+  addSettings(command, VALIDATE_SETTINGS).addHelpText('after', EXAMPLES).action(async (paths: string[], flags: Record<string, unknown>) => {
     const { output, provider } = parseSettings(VALIDATE_SETTINGS, validateConfig, flags, {});
     io.setExitCode(await runValidate(paths, output, io, provider));
   });
@@ -41,17 +46,22 @@ export async function runValidate(
   io: CliIo,
   defaultProvider: Provider = DEFAULT_PROVIDER,
 ): Promise<number> {
-  let files: string[];
-  try {
-    files = await collectYamlFiles(paths);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`pennant validate: ${error.message}\n`);
-    return EXIT.usage;
-  }
+  const files = await yamlFilesOrSay(paths, 'validate', io);
+  if (!files) return EXIT.usage;
   const reports = await Promise.all(files.map(async (file) => validateYamlText(file, await readFile(file, 'utf8'), { defaultProvider })));
   io.stdout(output === 'json' ? formatJson(reports) : formatText(reports));
   return exitCodeFor(summarize(reports));
+}
+
+/** The YAML files of `paths`; undefined once a missing path has been named on stderr (a usage error). */
+export async function yamlFilesOrSay(paths: readonly string[], command: string, io: CliIo): Promise<string[] | undefined> {
+  try {
+    return await collectYamlFiles(paths);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`pennant ${command}: ${error.message}\n`);
+    return undefined;
+  }
 }
 
 const YAML_FILE = /\.ya?ml$/i;

@@ -198,6 +198,7 @@ async function writeStatus(deps: ReconcilerDeps, raw: KubeObject, before: Canary
 
 function logDecision(logger: Logger, key: string, before: CanaryStatus, result: Extract<AdvanceResult, { kind: 'decision' }>): void {
   const { status } = result;
+  const answered = status.lastRequest && (status.lastRequest.id !== before.lastRequest?.id || status.lastRequest.time !== before.lastRequest.time) ? status.lastRequest : undefined;
   const checks = status.checks?.map((c) => ({ name: c.name, kind: c.kind, value: c.value, min: c.min, max: c.max, verdict: c.verdict, message: c.message }));
   const fields = {
     canary: key,
@@ -208,9 +209,11 @@ function logDecision(logger: Logger, key: string, before: CanaryStatus, result: 
     actions: result.actions.map((a) => a.kind),
     requeueAfterMs: result.requeueAfterMs,
     ...(status.lastStepTime !== before.lastStepTime ? { checks } : {}),
+    // A request of `pennant promote|abort|pause|resume|retry` answered by this decision.
+    ...(answered ? { request: answered } : {}),
   };
   const quiet = result.actions.every((a) => a.kind === 'ensureRouting');
-  if (status.phase !== before.phase || !quiet) logger.info(fields, 'reconciled');
+  if (status.phase !== before.phase || !quiet || answered) logger.info(fields, 'reconciled');
   else logger.debug(fields, 'reconciled');
 }
 

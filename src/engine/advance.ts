@@ -6,6 +6,7 @@ import { idle, waiting } from './phases/idle.js';
 import { initializing } from './phases/initializing.js';
 import { finalising, promoting } from './phases/promoting.js';
 import { terminating } from './phases/terminating.js';
+import { answerRequest, endPauseWithRollout, refusePendingRequest } from './requests.js';
 import { holdServingPods } from './serving-pods.js';
 import { resolveSettings } from './settings.js';
 import { settleWriteBack, writeBackDueInMs } from './write-back.js';
@@ -34,6 +35,7 @@ export function advance(canary: Canary, obs: Observation, now: Date): AdvanceRes
   };
   const outcome = decide(ctx);
   if (outcome.kind === 'evaluate') return outcome;
+  endPauseWithRollout(ctx);
   ctx.actions.push(...validationWarnings(canary, obs.warnings));
   if (routingInPlace(ctx)) ctx.actions.unshift({ kind: 'ensureRouting' });
   mirrorAffinityCookies(ctx);
@@ -52,9 +54,9 @@ export function reportInvalid(
   reason = 'InvalidSpec',
   warnings: readonly string[] = [],
 ): AdvanceResult {
-  const status = { ...(canary.status ?? {}), observedGeneration: canary.metadata.generation };
-  const actions: Action[] = validationWarnings(canary, warnings);
-  const parked = parkStatus(status, reason, message, now);
+  const answered = refusePendingRequest(canary, { ...(canary.status ?? {}), observedGeneration: canary.metadata.generation }, `the Canary cannot be acted on: ${message}`, now);
+  const actions: Action[] = [...validationWarnings(canary, warnings), ...answered.actions];
+  const parked = parkStatus(answered.status, reason, message, now);
   if (parked.changed) actions.push({ kind: 'event', type: 'Warning', reason, message: `${canaryId(canary as Canary)}: ${message}` });
   return { kind: 'decision', status: parked.status, actions, requeueAfterMs: null };
 }
@@ -75,14 +77,25 @@ function parkStatus(status: CanaryStatus, reason: string, message: string, now: 
 }
 
 function decide(ctx: Ctx): Outcome {
-  if (ctx.obs.deleting) return ctx.canary.spec.revertOnDeletion ? terminating(ctx) : done(null);
+  if (ctx.obs.deleting) {
+    refuseRequest(ctx, `${id(ctx)} is being deleted`);
+    return ctx.canary.spec.revertOnDeletion ? terminating(ctx) : done(null);
+  }
   manageFinalizer(ctx);
-  if (ctx.canary.spec.suspend) return suspend(ctx);
+  if (ctx.canary.spec.suspend) {
+    refuseRequest(ctx, `${id(ctx)} is suspended (spec.suspend): nothing changes until it is resumed`);
+    return suspend(ctx);
+  }
   if (!ctx.obs.target.exists) {
     const ref = ctx.canary.spec.targetRef;
-    return park(ctx, 'TargetNotFound', `${ref.kind} ${ctx.canary.metadata.namespace ?? 'default'}/${ref.name} not found`);
+    const message = `${ref.kind} ${ctx.canary.metadata.namespace ?? 'default'}/${ref.name} not found`;
+    refuseRequest(ctx, message);
+    return park(ctx, 'TargetNotFound', message);
   }
   markReady(ctx);
+  // Before a pending write-back: `pennant retry` may withdraw the revert of the rollback it retries.
+  const requested = answerRequest(ctx);
+  if (requested) return requested;
   const writing = settleWriteBack(ctx);
   if (writing) return writing;
   const phase = ctx.status.phase ?? '';
@@ -108,6 +121,12 @@ function decide(ctx: Ctx): Outcome {
     case 'Terminated':
       return terminating(ctx);
   }
+}
+
+function refuseRequest(ctx: Ctx, why: string): void {
+  const answered = refusePendingRequest(ctx.canary, ctx.status, why, ctx.now);
+  ctx.status = answered.status;
+  ctx.actions.push(...answered.actions);
 }
 
 /** A missing target: say why in a condition and an Event, and touch nothing. */

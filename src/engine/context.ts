@@ -1,6 +1,6 @@
 import type { Canary, CanaryStatus, CheckStatus } from '../api/index.js';
 import type { AnalysisSettings } from './settings.js';
-import { canaryId, revisionKey } from './status.js';
+import { canaryId, revisionKey, sameConfigs } from './status.js';
 import type { Action, CheckResult, Evaluation, HookEvaluation, HookResult, Observation, Severity } from './types.js';
 
 /** One decision in the making: inputs, and the status and actions built so far. */
@@ -60,6 +60,10 @@ export function msUntilTick(ctx: Ctx): number {
 export function targetRevisionKey(ctx: Ctx): string {
   return revisionKey(ctx.obs.target.revision ?? '', ctx.obs.target.trackedConfigs);
 }
+
+/** Has the target moved on from the revision the status is about (pod template or tracked configs)? */
+export const targetChanged = (ctx: Ctx): boolean =>
+  ctx.obs.target.revision !== ctx.status.lastAppliedSpec || !sameConfigs(ctx.obs.target.trackedConfigs, ctx.status.trackedConfigs);
 
 /** Does the target run exactly what was last promoted (so there is nothing to analyse)? */
 export function targetIsPromoted(ctx: Ctx): boolean {

@@ -32,12 +32,12 @@ function withPendingWriteBack(ctx: Ctx, outcome: 'promoted' | 'rolledBack', reas
 
 /** Fields of a fresh analysis run. */
 export function freshRun(status: CanaryStatus): CanaryStatus {
-  const { gate: _gate, queuedSince: _queued, notReadySince: _notReady, skippedAnalysis: _skipped, ...rest } = status;
+  const { gate: _gate, queuedSince: _queued, notReadySince: _notReady, skippedAnalysis: _skipped, fullPromotion: _full, ...rest } = status;
   return { ...rest, failedChecks: 0, canaryWeight: 0, iterations: 0, mirrored: false, checks: [] };
 }
 
 function idleFields(status: CanaryStatus): CanaryStatus {
-  const { gate: _gate, queuedSince: _queued, notReadySince: _notReady, skippedAnalysis: _skipped, ...rest } = status;
+  const { gate: _gate, queuedSince: _queued, notReadySince: _notReady, skippedAnalysis: _skipped, fullPromotion: _full, ...rest } = status;
   return { ...rest, canaryWeight: 0, iterations: 0, mirrored: false };
 }
 

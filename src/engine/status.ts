@@ -2,6 +2,8 @@ import type { Canary, CanaryStatus, Condition, Phase } from '../api/index.js';
 
 export const PROMOTED = 'Promoted';
 export const READY = 'Ready';
+/** `pennant pause`: True while an analysis is held at its weight. */
+export const PAUSED = 'Paused';
 
 const ACTIVE_PHASES: ReadonlySet<string> = new Set(['Progressing', 'WaitingPromotion', 'Promoting', 'Finalising']);
 
@@ -38,6 +40,8 @@ export function setCondition(
 export function getCondition(status: CanaryStatus, type: string): Condition | undefined {
   return status.conditions?.find((c) => c.type === type);
 }
+
+export const isPaused = (status: CanaryStatus): boolean => getCondition(status, PAUSED)?.status === 'True';
 
 /** Moves to `phase`, stamping lastTransitionTime and the Promoted condition when the phase changes. */
 export function withPhase(status: CanaryStatus, phase: Phase, now: Date, message?: string): CanaryStatus {

@@ -26,6 +26,8 @@ export interface KubeConfigOptions {
 export interface ClusterConnection {
   getCurrentCluster(): { name: string; server: string; proxyUrl?: string } | null;
   applyToHTTPSOptions(options: https.RequestOptions): Promise<void>;
+  /** The context's namespace, as kubectl uses it when no -n is given. */
+  namespace?: string;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -44,7 +46,7 @@ const clusterEntry = z.object({
   }).loose(),
 });
 const userEntry = z.object({ name: z.string(), user: z.object({}).loose().optional() });
-const contextEntry = z.object({ name: z.string(), context: z.object({ cluster: z.string(), user: z.string().optional() }).loose() });
+const contextEntry = z.object({ name: z.string(), context: z.object({ cluster: z.string(), user: z.string().optional(), namespace: z.string().optional() }).loose() });
 const kubeconfigFile = z.object({
   'current-context': z.string().optional(),
   clusters: z.array(clusterEntry).optional(),
@@ -125,6 +127,7 @@ function fromFile(path: string, options: KubeConfigOptions, impersonation: Heade
   const auth = statics.success ? staticAuth(statics.data, relative) : delegated(path, contextName ?? context.name);
   return {
     getCurrentCluster: () => cluster,
+    ...(context.context.namespace ? { namespace: context.context.namespace } : {}),
     applyToHTTPSOptions: async (opts) => {
       Object.assign(opts, tls);
       await auth(opts);

@@ -1,22 +1,22 @@
 import type { CheckStatus } from '../../api/index.js';
 import {
   type Ctx, done, elapsedMs, event, hookCheck, hookResults, id, metricCheck, need, notify, type Outcome,
-  msUntilTick, READINESS_POLL_MS, stepTime, targetIsPromoted,
+  msUntilTick, READINESS_POLL_MS, stepTime, targetChanged, targetIsPromoted,
 } from '../context.js';
 import { ALL_TO_PRIMARY, freshRun, promoteWithoutAnalysis, rollback, routeTo, scaleCanary } from '../outcomes.js';
 import { gateDeadlineMs } from '../settings.js';
-import { sameConfigs, withPhase } from '../status.js';
+import { isPaused, withPhase } from '../status.js';
 import { step } from './strategy.js';
 
 /** Progressing and WaitingPromotion: one analysis step per interval. */
 export function analysing(ctx: Ctx): Outcome {
-  const { target } = ctx.obs;
-  if (target.revision !== ctx.status.lastAppliedSpec || !sameConfigs(target.trackedConfigs, ctx.status.trackedConfigs)) {
-    return targetIsPromoted(ctx) ? abandon(ctx) : restart(ctx);
-  }
-  if (ctx.settings.skipAnalysis) return promoteWithoutAnalysis(ctx, 'skipAnalysis');
+  if (targetChanged(ctx)) return targetIsPromoted(ctx) ? abandon(ctx) : restart(ctx);
+  // `pennant pause`: the weight holds, no checks, no steps; a canary that stops being ready is still rolled back.
+  const paused = isPaused(ctx.status);
+  if (ctx.settings.skipAnalysis && !paused) return promoteWithoutAnalysis(ctx, 'skipAnalysis');
   const unready = readinessWait(ctx);
   if (unready) return unready;
+  if (paused) return done(null);
   const wait = msUntilTick(ctx);
   if (wait > 0) return done(wait);
   ctx.status = { ...ctx.status, lastStepTime: stepTime(ctx) };
@@ -43,7 +43,7 @@ function abandon(ctx: Ctx): Outcome {
   routeTo(ctx, ALL_TO_PRIMARY);
   scaleCanary(ctx, 0);
   const { target } = ctx.obs;
-  const { gate: _gate, notReadySince: _notReady, ...rest } = ctx.status;
+  const { gate: _gate, notReadySince: _notReady, fullPromotion: _full, ...rest } = ctx.status;
   ctx.status = withPhase(
     { ...rest, canaryWeight: 0, iterations: 0, mirrored: false, lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs ?? {} },
     'Succeeded',

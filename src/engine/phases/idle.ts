@@ -1,20 +1,16 @@
 import type { Phase } from '../../api/index.js';
 import {
   type Ctx, done, elapsedMs, event, hookResults, id, metadataFields, need, notify, type Outcome,
-  stepTime, targetIsPromoted, targetRevisionKey,
+  stepTime, targetChanged, targetIsPromoted, targetRevisionKey,
 } from '../context.js';
 import { ALL_TO_PRIMARY, freshRun, promoteWithoutAnalysis, rollback, routeTo, scaleCanary } from '../outcomes.js';
 import { describeRouting, gateDeadlineMs } from '../settings.js';
-import { sameConfigs, withPhase } from '../status.js';
+import { withPhase } from '../status.js';
 import { closeGate, openGate } from './gates.js';
 import { promoting } from './promoting.js';
 
 /** Queued canaries look for a free slot at least this often (slots also wake them when freed). */
 const QUEUE_POLL_MS = 30_000;
-
-const targetChanged = (ctx: Ctx): boolean =>
-  ctx.obs.target.revision !== ctx.status.lastAppliedSpec ||
-  !sameConfigs(ctx.obs.target.trackedConfigs, ctx.status.trackedConfigs);
 
 /** Initialized, Succeeded, Failed: nothing runs until the target's revision changes. */
 export function idle(ctx: Ctx): Outcome {
@@ -88,7 +84,8 @@ function acceptPromotedRevision(ctx: Ctx, phase?: Phase): Outcome {
   return done(null);
 }
 
-function startRollout(ctx: Ctx): Outcome {
+/** A new revision (or `pennant retry` of a failed one): rollbackWindow, skipAnalysis, confirm-rollout, a slot, then the analysis. */
+export function startRollout(ctx: Ctx): Outcome {
   const key = targetRevisionKey(ctx);
   const window = (ctx.status.promotedRevisions ?? []).slice(1, ctx.settings.rollbackWindow + 1);
   if (window.includes(key)) return promoteWithoutAnalysis(ctx, 'rollbackWindow: a recently promoted revision');

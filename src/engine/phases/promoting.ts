@@ -19,7 +19,7 @@ export function promoting(ctx: Ctx): Outcome {
   const unready = primaryWait(ctx);
   if (unready) return unready;
   const step = ctx.settings.stepWeightPromotion;
-  if (step <= 0) return toFinalising(ctx);
+  if (step <= 0 || ctx.status.fullPromotion) return toFinalising(ctx);
   const wait = msUntilTick(ctx);
   if (wait > 0) return done(wait);
   const primaryWeight = Math.min(100, (ctx.obs.routes?.primary ?? 0) + step);

@@ -70,7 +70,8 @@ function blueGreenStep(ctx: Ctx): Outcome {
   return confirmPromotion(ctx);
 }
 
-function confirmPromotion(ctx: Ctx): Outcome {
+/** The last step: the confirm-promotion gate, the blue/green switch, then the promotion. */
+export function confirmPromotion(ctx: Ctx): Outcome {
   const confirmations = hookResults(ctx, 'confirm-promotion');
   if (confirmations === undefined) return need('confirm-promotion');
   const refused = confirmations.find((r) => !r.ok);

@@ -7,7 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_SETTINGS } from '../../../src/cli/demo.js';
 import { EXIT } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
+import { MIGRATE_SETTINGS } from '../../../src/cli/migrate.js';
+import { STATUS_SETTINGS } from '../../../src/cli/status.js';
 import { VALIDATE_SETTINGS } from '../../../src/cli/validate.js';
+import { PROMOTE_SETTINGS, VERB_SETTINGS } from '../../../src/cli/verbs.js';
 import { RUN_SETTINGS } from '../../../src/controller/config.js';
 import { flagOf, type Settings } from '../../../src/util/settings.js';
 import { FakeApiServer } from '../kube/fake-api-server.js';
@@ -66,10 +69,24 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['demo', '--interval', '0s', '--interval: "0s" is not a duration from 100ms to 10s'],
   ['validate', '--output', 'yaml', '--output: "yaml" is not one of: text, json'],
   ['validate', '--provider', 'linkerd', '--provider: "linkerd" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
+  ['migrate', '--provider', 'osm', '--provider: "osm" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
+  ['status', '--kubeconfig', join(dir, 'missing'), `--kubeconfig: "${join(dir, 'missing')}" is not a file (no such file, or a directory)`],
+  ['status', '--context', '', '--context: "" is empty'],
+  ['status', '--namespace', 'Test', '--namespace: "Test" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
+  ['status', '--output', 'wide', '--output: "wide" is not one of: table, json, yaml'],
+  ['promote', '--kubeconfig', dir, `--kubeconfig: "${dir}" is not a file (no such file, or a directory)`],
+  ['promote', '--context', '', '--context: "" is empty'],
+  ['promote', '--namespace', 'a.b', '--namespace: "a.b" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
+  ['promote', '--wait', 'soon', '--wait: "soon" is not a duration (e.g. 30s, 1m)'],
+  ['abort', '--kubeconfig', join(dir, 'missing'), `--kubeconfig: "${join(dir, 'missing')}" is not a file (no such file, or a directory)`],
+  ['abort', '--context', '', '--context: "" is empty'],
+  ['abort', '--namespace', '-x', '--namespace: "-x" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
+  ['abort', '--wait', '2h', '--wait: "2h" is not a duration from 0ms to 1h'],
 ];
 
 const guard = (command: string, flag: string): string[] => (command === 'run' && flag !== '--kubeconfig' ? ['--kubeconfig', KUBECONFIG] : []);
-const argsAfter = (command: string): string[] => (command === 'validate' ? [dir] : []);
+const ARGS_AFTER: Record<string, string[]> = { validate: [dir], migrate: [dir], promote: ['podinfo'], abort: ['podinfo'] };
+const argsAfter = (command: string): string[] => ARGS_AFTER[command] ?? [];
 
 describe('a flag with a bad value', () => {
   it.each(BAD_FLAGS)('pennant %s %s %j: exit 2, the flag named', async (command, flag, value, message) => {
@@ -91,7 +108,10 @@ describe('a flag with a bad value', () => {
     expect(code).toBe(EXIT.usage);
   });
 
-  it.each<[string, Settings]>([['run', RUN_SETTINGS], ['demo', DEMO_SETTINGS], ['validate', VALIDATE_SETTINGS]])('every flag of %s that takes a value has a row above', (command, settings) => {
+  it.each<[string, Settings]>([
+    ['run', RUN_SETTINGS], ['demo', DEMO_SETTINGS], ['validate', VALIDATE_SETTINGS], ['migrate', MIGRATE_SETTINGS], ['status', STATUS_SETTINGS],
+    ['promote', PROMOTE_SETTINGS], ['abort', VERB_SETTINGS],
+  ])('every flag of %s that takes a value has a row above', (command, settings) => {
     const flags = Object.entries(settings).filter(([, s]) => s.value !== undefined).map(([key]) => flagOf(key));
     expect(new Set(BAD_FLAGS.filter(([c]) => c === command).map(([, flag]) => flag))).toEqual(new Set(flags));
   });
