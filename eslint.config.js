@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // eslint loads the default export of its config file.
 // eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/cluster/tools/', '.scratch/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/cluster/tools/', '.scratch/', '.pennant/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,8 @@ import { Scheduler, type Clock } from '../../src/controller/scheduler.js';
 import { InMemoryStack } from '../../src/demo/in-memory-stack.js';
 import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { makeCanary, pass, progressing, world } from '../unit/engine/fixtures.js';
+import { fleetOptionsFrom } from './fleet/options.js';
+import { runFleetBench } from './fleet/run-fleet.js';
 
 function benchEngine(iterations = 200_000): void {
   const canary = makeCanary({}, progressing({ canaryWeight: 10 }));
@@ -58,6 +60,11 @@ async function benchInitialisation(count = 200): Promise<void> {
   await stack.stop();
 }
 
-benchEngine();
-benchScheduler();
-await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
+const fleet = fleetOptionsFrom(process.argv.slice(2));
+if (fleet) {
+  await runFleetBench(fleet);
+} else {
+  benchEngine();
+  benchScheduler();
+  await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
+}

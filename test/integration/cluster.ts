@@ -47,7 +47,8 @@ export function crdObjects(): KubeObject[] {
   return [...ours, ...THIRD_PARTY_CRDS.flatMap(moduleCrds)];
 }
 
-function moduleCrds(source: (typeof THIRD_PARTY_CRDS)[number]): KubeObject[] {
+/** The CRDs in `files` of a Go module (downloaded through the module proxy, cached by go). */
+export function moduleCrds(source: { module: string; files: string[]; kinds?: string[] }): KubeObject[] {
   const download = spawnSync('go', ['mod', 'download', '-json', source.module], { encoding: 'utf8', cwd: '/tmp', timeout: 5 * 60_000 });
   if (download.status !== 0) throw new Error(`go mod download ${source.module} failed: ${download.stderr}`);
   const dir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
@@ -55,10 +56,24 @@ function moduleCrds(source: (typeof THIRD_PARTY_CRDS)[number]): KubeObject[] {
   return source.kinds ? crds.filter((c) => source.kinds?.includes((c.spec as { names: { kind: string } }).names.kind)) : crds;
 }
 
-/** Applies the CRDs and waits until the API server serves every kind. */
-export async function installCrds(kube: RealKube): Promise<void> {
-  const crds = crdObjects();
-  for (const crd of crds) await kube.apply(crd, { force: true });
+async function createOrReplace(kube: RealKube, obj: KubeObject): Promise<void> {
+  const { name } = obj.metadata;
+  if (!name) throw new Error(`a ${obj.kind} without metadata.name`);
+  const existing = await kube.get({ apiVersion: obj.apiVersion, kind: obj.kind, name });
+  if (!existing) await kube.create(obj);
+  else await kube.update({ ...obj, metadata: { ...obj.metadata, ...(existing.metadata.resourceVersion ? { resourceVersion: existing.metadata.resourceVersion } : {}) } });
+}
+
+/**
+ * Applies the CRDs and waits until the API server serves every kind. `create` is for CRDs whose schema
+ * server-side apply refuses to turn into a typed patch (Flagger's declares fields under `properties`
+ * that are not in the structural schema); it creates, or replaces what is there.
+ */
+export async function installCrds(kube: RealKube, crds: KubeObject[] = crdObjects(), method: 'apply' | 'create' = 'apply'): Promise<void> {
+  for (const crd of crds) {
+    if (method === 'apply') await kube.apply(crd, { force: true });
+    else await createOrReplace(kube, crd);
+  }
   const deadline = Date.now() + 60_000;
   for (const crd of crds) {
     const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean }[] };

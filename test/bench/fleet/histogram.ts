@@ -1,0 +1,47 @@
+/** Cumulative buckets of one Prometheus histogram: `le` (seconds) → count. */
+export type Buckets = Map<number, number>;
+
+/** The buckets of `name` summed over its label sets, from Prometheus' text exposition format. */
+export function histogramBuckets(exposition: string, name: string): Buckets {
+  const buckets: Buckets = new Map();
+  const pattern = new RegExp(`^${name}_bucket\\{([^}]*)\\}\\s+(\\S+)`);
+  for (const line of exposition.split('\n')) {
+    const match = pattern.exec(line);
+    if (!match) continue;
+    const le = /le="([^"]+)"/.exec(match[1] ?? '')?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(match[2]));
+  }
+  return buckets;
+}
+
+/** What was observed between two scrapes of the same histogram. */
+export function bucketDelta(before: Buckets, after: Buckets): Buckets {
+  const delta: Buckets = new Map();
+  for (const [le, count] of after) delta.set(le, count - (before.get(le) ?? 0));
+  return delta;
+}
+
+/**
+ * The q-quantile as PromQL's histogram_quantile estimates it: linear within the bucket it falls
+ * in; in the +Inf bucket, the highest finite bound. null when nothing was observed.
+ */
+export function quantile(q: number, buckets: Buckets): number | null {
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const [le, count] of sorted) {
+    if (count >= rank) {
+      if (le === Infinity) return lowerBound;
+      const inBucket = count - lowerCount;
+      return inBucket > 0 ? lowerBound + ((le - lowerBound) * (rank - lowerCount)) / inBucket : le;
+    }
+    lowerBound = le;
+    lowerCount = count;
+  }
+  return lowerBound;
+}
