@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { authEnv, type GitCredentials } from './credentials.js';
 import { errorMessage, GitOpsError, type GitOpsErrorCode } from './errors.js';
 
@@ -91,6 +91,8 @@ export class GitClient {
     await mkdir(dir, { recursive: true });
     const auth = await authEnv(options.credentials, this.scratchDir);
     try {
+      // Loaded on first use: a controller with no GitSource does not carry simple-git (about 10 MiB).
+      const { simpleGit } = await import('simple-git');
       const git = simpleGit({
         baseDir: dir,
         abort: signal,
