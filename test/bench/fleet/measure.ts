@@ -51,7 +51,7 @@ export async function measure(subject: Subject, o: FleetOptions, log: Log): Prom
   log(`${subject.name}: started (log ${logFile}); waiting for ${o.canaries} canaries to be Initialized`);
   try {
     const run: Running = { kube, audit: new AuditTail(cluster.auditLog), proxy, controller, metricsUrl: `http://127.0.0.1:${port}/metrics`, user };
-    await phases.waitForAll(plan.members, 'Initialized', 120_000 + o.canaries * 1000, () => controller.assertAlive());
+    await phases.waitForAll(plan.members, 'Initialized', 120_000 + o.canaries * 2000, () => controller.assertAlive());
     const initializeSeconds = (Date.now() - started) / 1000;
     await sleep(o.intervalSeconds * 1000);
     log(`${subject.name}: all Initialized after ${initializeSeconds.toFixed(1)} s; measuring ${o.intervals} idle intervals`);
