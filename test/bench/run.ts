@@ -5,6 +5,7 @@ import { Scheduler, type Clock } from '../../src/controller/scheduler.js';
 import { InMemoryStack } from '../../src/demo/in-memory-stack.js';
 import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { makeCanary, pass, progressing, world } from '../unit/engine/fixtures.js';
+import { benchPackageStartup } from './startup.js';
 
 function benchEngine(iterations = 200_000): void {
   const canary = makeCanary({}, progressing({ canaryWeight: 10 }));
@@ -61,3 +62,4 @@ async function benchInitialisation(count = 200): Promise<void> {
 benchEngine();
 benchScheduler();
 await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
+benchPackageStartup();
