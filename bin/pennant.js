@@ -5,6 +5,12 @@ import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
+// `pennant status | head` closes the pipe early: that ends the output, it is not a crash.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const source = new URL('../src/cli/main.ts', import.meta.url);
 let cli;
 if (existsSync(fileURLToPath(source))) {

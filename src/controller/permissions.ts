@@ -11,7 +11,8 @@
  *   the `-primary` objects when their Canary goes;
  * - GitSources apply and prune as their own ServiceAccount (impersonation), never with these rights.
  * When the code starts using a new verb or resource, add it here with the reason, then to
- * deploy/clusterrole.yaml; the deploy tests fail until both agree.
+ * deploy/clusterrole.yaml, and run `npm run gen:chart` (the Helm chart's RBAC is generated from this
+ * list); the deploy tests fail until all agree.
  */
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'impersonate';

@@ -7,6 +7,7 @@ import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { makeCanary, pass, progressing, world } from '../unit/engine/fixtures.js';
 import { fleetOptionsFrom } from './fleet/options.js';
 import { runFleetBench } from './fleet/run-fleet.js';
+import { benchPackageStartup } from './startup.js';
 
 function benchEngine(iterations = 200_000): void {
   const canary = makeCanary({}, progressing({ canaryWeight: 10 }));
@@ -67,4 +68,5 @@ if (fleet) {
   benchEngine();
   benchScheduler();
   await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
+  benchPackageStartup();
 }

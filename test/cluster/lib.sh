@@ -91,3 +91,7 @@ stop_all() {
     rm -f "$STATE_DIR/pids/$name".{pid,exe}
   done
 }
+
+# Helm, for the chart tests (charts/pennant): built by test/cluster/build like the control plane.
+HELM_VERSION=v4.3.2
+HELM_BIN="$BIN_ROOT/helm-$HELM_VERSION"

@@ -1,0 +1,30 @@
+import { spawn, type SpawnOptions } from 'node:child_process';
+
+export interface ControllerProcess {
+  /** The port `pennant run --port 0` chose, from its "serving" log line. */
+  port: number;
+  output: () => string;
+  /** SIGTERM, then the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `pennant run …` (whatever `command` runs it) and waits until it says where it serves. */
+export async function startController(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<ControllerProcess> {
+  const child = spawn(command, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async (): Promise<number | null> => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const match = /"port":(\d+),"msg":"serving/.exec(output);
+    if (match) return { port: Number(match[1]), output: () => output, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`pennant run did not start serving (exit ${child.exitCode}): ${output.slice(-3000)}`);
+}
