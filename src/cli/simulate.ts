@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { type Provider, SUPPORTED_PROVIDERS } from '../api/index.js';
 import { formatEntry, formatHeader, formatOutcome, type SimulationHeader, simulatedTime, simulationJson } from '../simulate/format.js';
-import { simulate, type Simulation } from '../simulate/simulate.js';
+import { simulate, type Simulation, SimulationError } from '../simulate/simulate.js';
 import { BUILTIN_STORIES, loadStory, StoryError } from '../simulate/story.js';
 import type { TimelineEntry } from '../simulate/timeline.js';
 import { oneOf, text } from '../util/setting-values.js';
@@ -70,6 +70,10 @@ export async function runSimulate(file: string, flags: SimulateFlags, io: CliIo)
   let result: Simulation;
   try {
     result = await simulate({ ...input, provider: flags.provider, onEntry });
+  } catch (error) {
+    if (!(error instanceof SimulationError)) throw error;
+    io.stderr(`pennant simulate: ${file}: ${error.message}\n`);
+    return EXIT.usage;
   } finally {
     progress.done();
   }

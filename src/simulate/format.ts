@@ -14,7 +14,7 @@ export interface SimulationHeader {
   threshold: number;
 }
 
-export const TIMELINE_HEADING = `${'TIME'.padStart(8)}  ${'PHASE'.padEnd(12)} ${'WEIGHT'.padStart(6)}  FAILED  CHECKS`;
+export const TIMELINE_HEADING = `${'TIME'.padStart(8)}  ${'PHASE'.padEnd(16)} ${'WEIGHT'.padStart(6)}  FAILED  CHECKS`;
 
 export function formatHeader(h: SimulationHeader): string {
   return [
@@ -29,7 +29,7 @@ export function formatHeader(h: SimulationHeader): string {
 export function formatEntry(e: TimelineEntry): string {
   const time = simulatedTime(e.seconds).padStart(8);
   const checks = e.checks.map(formatCheck).join(', ');
-  return `${time}  ${e.phase.padEnd(12)} ${`${e.weight}%`.padStart(6)}  ${String(e.failedChecks).padStart(6)}  ${checks}`.trimEnd();
+  return `${time}  ${e.phase.padEnd(16)} ${`${e.weight}%`.padStart(6)}  ${String(e.failedChecks).padStart(6)}  ${checks}`.trimEnd();
 }
 
 /** `request-success-rate 99.5 >= 99 pass`, `request-duration 550 > 500 fail`, `load-test pass`. */

@@ -1,9 +1,11 @@
+import { pino } from 'pino';
 import type { Canary, Provider } from '../api/index.js';
 import { InMemoryStack } from '../demo/in-memory-stack.js';
 import { podinfoDeployment } from '../demo/manifests.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeObject } from '../kube/types.js';
 import { SimulatedClock } from './clock.js';
+import { referencedObjects } from './stand-ins.js';
 import { type Moment, StoryPlayer } from './player.js';
 import { DEFAULT_MAX_INTERVALS, type Story } from './story.js';
 import { standInTemplates, storyHooks, storyPrometheus } from './story-world.js';
@@ -14,6 +16,17 @@ const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 /** The stand-in app: only the image changes between the running and the new revision. */
 const RUNNING_IMAGE = 'simulate.pennant.dev/app:running';
 const NEW_IMAGE = 'simulate.pennant.dev/app:new';
+/** A Canary the controller cannot even start on (its router cannot set up, say): bad input, as a spec error. */
+export class SimulationError extends Error {
+  override readonly name = 'SimulationError';
+}
+
+/** The reason of a `reconcile failed` log line of the controller. */
+function reconcileError(line: string): string {
+  const { err, msg } = JSON.parse(line) as { err?: unknown; msg?: unknown };
+  return String(err ?? msg);
+}
+
 /** Real time the controller may take to finish one decision before the simulation gives up on it. */
 const SETTLE_LIMIT_MS = 60_000;
 
@@ -47,6 +60,7 @@ export async function simulate(input: SimulateInput): Promise<Simulation> {
   const intervalMs = parseDuration(input.canary.spec.analysis.interval ?? '1m') ?? 60_000;
   const clock = new SimulatedClock(Math.floor(Date.now() / 86_400_000) * 86_400_000);
   const player = new StoryPlayer(input.story);
+  const errors: string[] = [];
   let revisionAt: number | undefined;
   let latest: KubeObject | undefined;
   const interval = () => (revisionAt === undefined ? 0 : Math.floor((clock.now() - revisionAt) / intervalMs));
@@ -54,6 +68,7 @@ export async function simulate(input: SimulateInput): Promise<Simulation> {
   const recorder = new TimelineRecorder(() => ({ seconds: (clock.now() - (revisionAt ?? clock.now())) / 1000, interval: interval() }), input.onEntry);
   const stack = new InMemoryStack({
     config: { provider: input.provider, workers: 1 },
+    logger: pino({ level: 'error' }, { write: (line: string) => void errors.push(reconcileError(line)) }),
     clock,
     callHook: storyHooks(player, moment),
     answerQuery: storyPrometheus(input.canary, player, moment),
@@ -70,9 +85,10 @@ export async function simulate(input: SimulateInput): Promise<Simulation> {
   try {
     for (const template of standInTemplates(input.canary, stack.prometheusUrl)) await stack.kube.create(template);
     await stack.kube.create(podinfoDeployment(namespace, { image: RUNNING_IMAGE }, input.canary.spec.targetRef.name));
+    for (const object of referencedObjects(input.canary)) await stack.kube.create(object);
     await stack.kube.create(input.manifest);
     const limit = (input.story.maxIntervals ?? DEFAULT_MAX_INTERVALS) * intervalMs;
-    if (!(await drive(stack, clock, () => phase() === 'Initialized', clock.now() + limit))) throw new Error(initialisationProblem(phase(), latest));
+    if (!(await drive(stack, clock, () => phase() === 'Initialized', clock.now() + limit))) throw new SimulationError(await initialisationProblem(stack, phase(), latest, errors));
     revisionAt = clock.now();
     await newRevision(stack, namespace, input.canary.spec.targetRef.name);
     const finished = () => recorder.entries.some((e) => e.phase === 'Progressing') && (phase() === 'Succeeded' || phase() === 'Failed');
@@ -115,8 +131,10 @@ async function newRevision(stack: InMemoryStack, namespace: string, name: string
   await stack.kube.update(d);
 }
 
-function initialisationProblem(phase: string, canary: KubeObject | undefined): string {
-  const conditions = (canary?.status as { conditions?: { message?: string }[] } | undefined)?.conditions ?? [];
-  const why = conditions.map((c) => c.message).filter(Boolean).join('; ');
+/** The phase, and what the controller's Warning Events said (a router that cannot set up, say). */
+async function initialisationProblem(stack: InMemoryStack, phase: string, canary: KubeObject | undefined, errors: readonly string[]): Promise<string> {
+  const events = await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: canary?.metadata.namespace ?? 'default' });
+  const warnings = events.filter((e) => e.type === 'Warning').map((e) => String(e.message));
+  const why = [...new Set([...warnings, ...errors.slice(-1)])].join('; ');
   return `the Canary was not initialised (phase ${phase || 'none'})${why ? `: ${why}` : ''}`;
 }

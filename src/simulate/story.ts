@@ -18,10 +18,28 @@ const checkValue = z.union([z.number(), z.enum(CHECK_WORDS)], {
 });
 const hookAnswer = z.enum(HOOK_ANSWERS, { error: `expected ${HOOK_ANSWERS.join(' or ')}` });
 
-/** One value for every interval, a list (the last value stays), or a cycle that repeats. */
-const seriesOf = <T extends z.ZodType>(value: T) =>
-  z.union([value, z.array(value).min(1, 'give at least one value'), z.strictObject({ cycle: z.array(value).min(1, 'give at least one value') })], {
-    error: 'expected a value, a list of values (one per interval, the last one stays) or {cycle: [values]}',
+/**
+ * One value for every interval, a list (the last value stays), or a cycle that repeats. The form is
+ * chosen by the input's type, so an error names the value at fault (`checks.x[2]`), not the union.
+ */
+function seriesOf<T extends z.ZodType>(value: T) {
+  const list = z.array(value).min(1, 'give at least one value');
+  const cycle = z.strictObject({ cycle: list });
+  return z.unknown().transform((input, ctx): Series<z.infer<T>> => {
+    const form = Array.isArray(input) ? list : typeof input === 'object' && input !== null ? cycle : value;
+    const parsed = form.safeParse(input);
+    if (parsed.success) return parsed.data as Series<z.infer<T>>;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
+}
+
+/** `fromWeight` keys: canary weights. */
+const byWeight = <T extends z.ZodType>(value: T) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!/^\d+$/.test(key) || Number(key) > 100) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a canary weight (a whole number, 0-100)` });
+    }
   });
 
 const chapter = z.strictObject({
@@ -32,7 +50,7 @@ const chapter = z.strictObject({
 export const storySchema = chapter.extend({
   description: z.string().optional(),
   maxIntervals: z.number().int().min(1).max(10_000).optional(),
-  fromWeight: z.record(z.string().regex(/^\d+$/, 'expected a canary weight (a whole number, 0-100)'), chapter).optional(),
+  fromWeight: byWeight(chapter).optional(),
 });
 
 export type Story = z.infer<typeof storySchema>;

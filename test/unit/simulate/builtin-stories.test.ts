@@ -7,7 +7,7 @@ const FAILING = 'load-test pass, request-success-rate 89.1 < 99 fail, request-du
 const STEPS = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
 /** A line of the timeline, in its columns. */
 const row = (time: string, phase: string, weight: number, failed: number, checks = '') =>
-  `${time.padStart(8)}  ${phase.padEnd(12)} ${`${weight}%`.padStart(6)}  ${String(failed).padStart(6)}${checks ? `  ${checks}` : ''}`;
+  `${time.padStart(8)}  ${phase.padEnd(16)} ${`${weight}%`.padStart(6)}  ${String(failed).padStart(6)}${checks ? `  ${checks}` : ''}`;
 
 describe('pennant simulate on the how-it-works Canary (stepWeight 5, maxWeight 50, threshold 10)', () => {
   it('healthy: prints the timeline, each step at its weight with its checks, and Succeeded after 12 intervals (exit 0)', async () => {
@@ -17,7 +17,7 @@ describe('pennant simulate on the how-it-works Canary (stepWeight 5, maxWeight 5
       'Simulating default/podinfo with the story "healthy": every check passes at every interval; the canary is promoted',
       'provider istio, analysis every 1m, threshold 10; time counts from the new revision',
       '',
-      '    TIME  PHASE        WEIGHT  FAILED  CHECKS',
+      '    TIME  PHASE            WEIGHT  FAILED  CHECKS',
       row('0s', 'Progressing', 0, 0),
       ...steps,
       row('11m', 'Promoting', 50, 0, PASSING),
