@@ -59,9 +59,9 @@ function valueAt<T>(series: Series<T>, index: number): T | undefined {
 }
 
 /**
- * A story's word as a number the check judges: `pass` lands inside the thresholds (the middle of a
- * range, halfway from a minimum below 100 to 100 (a success rate), half a maximum), `fail` outside them (10% below the minimum or above
- * the maximum, at least 1).
+ * A story's word as a number the check judges. `pass` lands inside the thresholds: the middle of a
+ * range, halfway from a minimum below 100 up to 100 (a success rate), just above a higher minimum,
+ * half a maximum. `fail` lands outside: 10% (at least 1) below the minimum or above the maximum.
  */
 export function measure(value: CheckValue, bounds: Bounds): Measurement {
   if (typeof value === 'number') return value;
