@@ -47,7 +47,7 @@ describe('progress of long commands', () => {
       return { code, stdout };
     };
     const tty = await run(true);
-    expect(tty.stdout).toMatch(/\r\x1b\[2K +[\d.]+s {2}waiting for (Initialized|Progressing|Succeeded or Failed) \(now /);
+    expect(tty.stdout).toMatch(new RegExp(`${CLEAR.replace('[', '\\[')} +[\\d.]+s {2}waiting for (Initialized|Progressing|Succeeded or Failed) \\(now `));
     expect(tty.stdout).toContain('6.0.1 was promoted, 6.0.2 was rolled back.');
     expect(tty.code).toBe(0);
     const pipe = await run(false);
