@@ -32,10 +32,10 @@ export function formatEntry(e: TimelineEntry): string {
   return `${time}  ${e.phase.padEnd(16)} ${`${e.weight}%`.padStart(6)}  ${String(e.failedChecks).padStart(6)}  ${checks}`.trimEnd();
 }
 
-/** `request-success-rate 99.5 >= 99 pass`, `request-duration 550 > 500 fail`, `load-test pass`. */
+/** `request-success-rate 99.5 >= 99 pass`, `request-duration 550 > 500 fail`, `load-test pass`, `request-duration no data`. */
 export function formatCheck(c: TimelineCheck): string {
   if (c.kind === 'webhook') return `${c.name} ${c.verdict}`;
-  if (c.value === undefined || c.value === null) return `${c.name} ${c.verdict === 'noData' ? 'no data' : 'query failed'} ${c.verdict}`;
+  if (c.value === undefined || c.value === null) return `${c.name} ${c.verdict === 'noData' ? 'no data' : 'query failed'}`;
   return `${c.name} ${c.value} ${against(c.value, c)} ${c.verdict}`;
 }
 
