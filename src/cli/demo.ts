@@ -5,6 +5,7 @@ import { duration } from '../util/setting-values.js';
 import { parseSettings, type Setting, settingsShape } from '../util/settings.js';
 import { type CliIo, EXIT } from './io.js';
 import { addSettings } from './options.js';
+import { progressFor } from './progress.js';
 
 /** The demo runs about ten intervals: past 10s it is no demo, below 100ms the timers are all it measures. */
 export const DEMO_SETTINGS = {
@@ -23,7 +24,8 @@ export function registerDemo(program: Command, io: CliIo): void {
     .description('Run a canary release and a rollback offline: in-memory cluster, no Kubernetes needed');
   addSettings(command, DEMO_SETTINGS).addHelpText('after', EXAMPLES).action(async (flags: Record<string, unknown>) => {
     const { interval } = parseSettings(DEMO_SETTINGS, demoConfig, flags, {});
-    const outcome = await runDemo({ interval, print: (line) => io.stdout(`${line}\n`) });
+    const progress = progressFor(io);
+    const outcome = await runDemo({ interval, print: (line) => progress.line(line), progress: (text) => progress.status(text) }).finally(() => progress.done());
     io.setExitCode(outcome.promoted && outcome.rolledBack ? EXIT.ok : EXIT.failed);
   });
 }

@@ -90,6 +90,11 @@ export class Controller {
     return this.synced;
   }
 
+  /** Nothing queued, reconciling or reporting: only timers can wake it (a simulated clock moves on then). */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.queue.active === 0 && this.reconcilerDeps.reports.size === 0;
+  }
+
   async start(): Promise<void> {
     await this.cache.watch(WATCHED);
     for (const canary of this.cache.list(CANARY)) {

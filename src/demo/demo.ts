@@ -10,6 +10,8 @@ const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 export interface DemoOptions {
   interval: string;
   print: (line: string) => void;
+  /** A live line while it waits (a terminal redraws it); default: none. */
+  progress?: (text: string) => void;
 }
 
 export interface DemoOutcome {
@@ -28,19 +30,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const stack = new InMemoryStack({}, (n) => print(`${stamp()}  [${n.severity}] ${n.message}`));
   await stack.start();
   const stopWatching = watchCanary(stack, (line) => print(`${stamp()}  ${line}`));
+  const waitForPhase = (phases: string[]) => phaseReached(stack, phases, (seen) => options.progress?.(`${stamp()}  waiting for ${phases.join(' or ')} (now ${seen || 'no phase'})`));
   try {
     print(`Pennant demo: in-memory cluster, namespace "${NS}", analysis every ${options.interval}\n`);
     await stack.kube.create(podinfoDeployment(NS, { image: 'ghcr.io/stefanprodan/podinfo:6.0.0' }));
     await stack.kube.create(podinfoCanary({ namespace: NS, interval: options.interval, provider: 'gatewayapi:v1', gatewayRefs: [{ name: 'public', namespace: 'gateways' }], threshold: 2 }));
-    await waitForPhase(stack, ['Initialized']);
+    await waitForPhase(['Initialized']);
     print(`\n--- release 6.0.1 (healthy: 0% errors) ---`);
     await release(stack, 'ghcr.io/stefanprodan/podinfo:6.0.1', '0');
-    await waitForPhase(stack, ['Progressing']);
-    const promoted = (await waitForPhase(stack, ['Succeeded', 'Failed'])) === 'Succeeded';
+    await waitForPhase(['Progressing']);
+    const promoted = (await waitForPhase(['Succeeded', 'Failed'])) === 'Succeeded';
     print(`\n--- release 6.0.2 (faulty: 30% errors) ---`);
     await release(stack, 'ghcr.io/stefanprodan/podinfo:6.0.2', '0.3');
-    await waitForPhase(stack, ['Progressing']);
-    const rolledBack = (await waitForPhase(stack, ['Succeeded', 'Failed'])) === 'Failed';
+    await waitForPhase(['Progressing']);
+    const rolledBack = (await waitForPhase(['Succeeded', 'Failed'])) === 'Failed';
     const primary = await stack.kube.get({ ...DEPLOYMENT, namespace: NS, name: 'podinfo-primary' });
     print(`\nThe primary runs ${imageOf(primary)}: ${promoted ? '6.0.1 was promoted' : '6.0.1 was NOT promoted'}, ${rolledBack ? '6.0.2 was rolled back' : '6.0.2 was NOT rolled back'}.`);
     return { promoted, rolledBack };
@@ -74,13 +77,14 @@ function watchCanary(stack: InMemoryStack, print: (line: string) => void): () =>
   });
 }
 
-async function waitForPhase(stack: InMemoryStack, phases: string[], timeoutMs = 120_000): Promise<string> {
+async function phaseReached(stack: InMemoryStack, phases: string[], onWait: (seen: string) => void, timeoutMs = 120_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let seen = '';
   while (Date.now() < deadline) {
     const obj = await stack.kube.get({ ...CANARY, namespace: NS, name: 'podinfo' });
     seen = (obj?.status as { phase?: string } | undefined)?.phase ?? '';
     if (phases.includes(seen)) return seen;
+    onWait(seen);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the demo Canary did not reach ${phases.join(' or ')} (last phase: ${seen || 'none'})`);

@@ -10,7 +10,8 @@ import { MemoryKube } from '../kube/memory.js';
 import type { Notification, Notifier } from '../notify/index.js';
 import type { HookCaller } from '../webhooks/index.js';
 import { FakeDeploymentController } from './fake-deployment-controller.js';
-import { MetricStandIn } from './metric-stand-in.js';
+import { MetricStandIn, type QueryAnswerer } from './metric-stand-in.js';
+import type { Clock } from '../controller/scheduler.js';
 
 export interface StackOptions {
   config?: Partial<ControllerConfig>;
@@ -21,6 +22,10 @@ export interface StackOptions {
   notifier?: Notifier;
   /** What the controller talks to instead of the in-memory cluster itself (tests: a cluster that misbehaves). */
   clientFor?: (kube: MemoryKube) => KubeClient;
+  /** The controller's time (`pennant simulate`: a simulated clock); default: the system's. */
+  clock?: Clock;
+  /** What the Prometheus stand-in answers instead of the demo's traffic annotations. */
+  answerQuery?: QueryAnswerer;
 }
 
 /** Records alerts so a demo can print them and a test can assert on them. */
@@ -42,11 +47,17 @@ export class InMemoryStack {
   readonly metrics = new ControllerMetrics();
   readonly notifier: RecordingNotifier;
   private readonly deployments = new FakeDeploymentController(this.kube);
-  private readonly prometheus = new MetricStandIn(this.kube, (ns, name) => this.deployments.runningTemplate(ns, name));
+  private readonly prometheus: MetricStandIn;
   controller: Controller | undefined;
 
   constructor(private readonly options: StackOptions = {}, onAlert?: (n: Notification) => void) {
     this.notifier = new RecordingNotifier(onAlert);
+    this.prometheus = new MetricStandIn(this.kube, (ns, name) => this.deployments.runningTemplate(ns, name), options.answerQuery);
+  }
+
+  /** The controller has nothing to do until a timer fires. */
+  get idle(): boolean {
+    return this.controller?.idle ?? true;
   }
 
   private metricsServer = '';
@@ -75,9 +86,15 @@ export class InMemoryStack {
       writeBack: this.options.writeBack ?? new NoWriteBack(),
       rules: canaryProblems,
       ...(this.options.callHook ? { callHook: this.options.callHook } : {}),
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
     });
     await this.controller.start();
     return this.controller;
+  }
+
+  /** Where the Prometheus stand-in listens (once started): MetricTemplates may point at it. */
+  get prometheusUrl(): string {
+    return this.metricsServer;
   }
 
   /** Every query the Prometheus stand-in was asked, in order. */

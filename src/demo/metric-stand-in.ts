@@ -5,6 +5,15 @@ import { behaviourOf } from './traffic-annotations.js';
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
+/** One series of an instant query's answer. */
+export interface Series {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Answers a query (PromQL text) with its series; throwing answers HTTP 500, as a Prometheus that is down. */
+export type QueryAnswerer = (query: string) => Promise<Series[]>;
+
 /**
  * Answers Prometheus instant queries for the builtin metrics of the `kubernetes` and `gatewayapi`
  * providers, from the canary Deployment's traffic annotations: not PromQL, but the same HTTP API
@@ -18,6 +27,8 @@ export class MetricStandIn {
     private readonly kube: KubeClient,
     /** What a Deployment's pods run: a paused one keeps its older template. */
     private readonly runningTemplate: (namespace: string, name: string) => { metadata?: { annotations?: Record<string, string> } } | undefined = () => undefined,
+    /** What answers instead of the traffic annotations (`pennant simulate`: a metric story). */
+    private readonly answerer?: QueryAnswerer,
   ) {}
 
   async start(): Promise<string> {
@@ -36,7 +47,7 @@ export class MetricStandIn {
     const query = (req.method === 'POST' ? new URLSearchParams(body) : url.searchParams).get('query') ?? '';
     this.queries.push(query);
     try {
-      const series = await this.answerAll(query);
+      const series = await (this.answerer ?? ((q: string) => this.answerAll(q)))(query);
       res.writeHead(200, { 'content-type': 'application/json' });
       const result = series.map(({ labels, value }) => ({ metric: labels, value: [Date.now() / 1000, String(value)] }));
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
@@ -54,7 +65,7 @@ export class MetricStandIn {
    * A canary's own query gets one unlabelled series; a grouped query (one for many canaries,
    * src/metrics/batch-queries.ts) one series per canary it names, labelled as Prometheus would.
    */
-  private async answerAll(query: string): Promise<{ labels: Record<string, string>; value: number }[]> {
+  private async answerAll(query: string): Promise<Series[]> {
     if (!query.includes('pennant_workload')) {
       const value = await this.answer(query);
       return value === null ? [] : [{ labels: {}, value }];
@@ -62,7 +73,7 @@ export class MetricStandIn {
     const namespaces = /kubernetes_namespace=~"([^"]+)"/.exec(query)?.[1]?.split('|') ?? [];
     const targets = /kubernetes_pod_name=~"\(\?:([^)]+)\)-/.exec(query)?.[1]?.split('|') ?? [];
     const histogram = query.includes('histogram_quantile');
-    const series: { labels: Record<string, string>; value: number }[] = [];
+    const series: Series[] = [];
     for (const namespace of namespaces) {
       for (const target of targets) {
         const value = await this.valueOf(namespace, target, histogram);

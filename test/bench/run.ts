@@ -8,6 +8,9 @@ import { makeCanary, pass, progressing, world } from '../unit/engine/fixtures.js
 import { fleetOptionsFrom } from './fleet/options.js';
 import { runFleetBench } from './fleet/run-fleet.js';
 import { benchPackageStartup } from './startup.js';
+import { canary as canarySchema } from '../../src/api/index.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { loadStory } from '../../src/simulate/story.js';
 
 function benchEngine(iterations = 200_000): void {
   const canary = makeCanary({}, progressing({ canaryWeight: 10 }));
@@ -61,12 +64,23 @@ async function benchInitialisation(count = 200): Promise<void> {
   await stack.stop();
 }
 
+/** `pennant simulate`: real time per simulated analysis interval (a 10-step canary, the healthy story). */
+async function benchSimulate(): Promise<void> {
+  const manifest = podinfoCanary({ namespace: 'default', interval: '1m', provider: 'istio', stepWeight: 10, maxWeight: 100, threshold: 5 });
+  const { story } = await loadStory('healthy');
+  const start = performance.now();
+  const result = await simulate({ manifest, canary: canarySchema.parse(manifest), story, provider: 'istio' });
+  const ms = performance.now() - start;
+  console.log(`simulate: a 10-step analysis (${result.outcome}, ${result.intervals} intervals of 1m) in ${ms.toFixed(0)} ms of real time, ${(ms / result.intervals).toFixed(0)} ms per interval`);
+}
+
 const fleet = fleetOptionsFrom(process.argv.slice(2));
 if (fleet) {
   await runFleetBench(fleet);
 } else {
   benchEngine();
   benchScheduler();
+  await benchSimulate();
   await benchInitialisation(Number(process.env.BENCH_CANARIES ?? 200));
   benchPackageStartup();
 }

@@ -8,6 +8,7 @@ import { DEMO_SETTINGS } from '../../../src/cli/demo.js';
 import { EXIT } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
 import { MIGRATE_SETTINGS } from '../../../src/cli/migrate.js';
+import { SIMULATE_SETTINGS } from '../../../src/cli/simulate.js';
 import { STATUS_SETTINGS } from '../../../src/cli/status.js';
 import { VALIDATE_SETTINGS } from '../../../src/cli/validate.js';
 import { PROMOTE_SETTINGS, VERB_SETTINGS } from '../../../src/cli/verbs.js';
@@ -69,6 +70,9 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['demo', '--interval', '0s', '--interval: "0s" is not a duration from 100ms to 10s'],
   ['validate', '--output', 'yaml', '--output: "yaml" is not one of: text, json'],
   ['validate', '--provider', 'linkerd', '--provider: "linkerd" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
+  ['simulate', '--story', '', '--story: "" is empty'],
+  ['simulate', '--output', 'table', '--output: "table" is not one of: text, json'],
+  ['simulate', '--provider', 'linkerd', '--provider: "linkerd" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
   ['migrate', '--provider', 'osm', '--provider: "osm" is not one of: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik'],
   ['status', '--kubeconfig', join(dir, 'missing'), `--kubeconfig: "${join(dir, 'missing')}" is not a file (no such file, or a directory)`],
   ['status', '--context', '', '--context: "" is empty'],
@@ -85,7 +89,7 @@ const BAD_FLAGS: [string, string, string, string][] = [
 ];
 
 const guard = (command: string, flag: string): string[] => (command === 'run' && flag !== '--kubeconfig' ? ['--kubeconfig', KUBECONFIG] : []);
-const ARGS_AFTER: Record<string, string[]> = { validate: [dir], migrate: [dir], promote: ['podinfo'], abort: ['podinfo'] };
+const ARGS_AFTER: Record<string, string[]> = { validate: [dir], migrate: [dir], simulate: [join(dir, 'canary.yaml')], promote: ['podinfo'], abort: ['podinfo'] };
 const argsAfter = (command: string): string[] => ARGS_AFTER[command] ?? [];
 
 describe('a flag with a bad value', () => {
@@ -109,7 +113,7 @@ describe('a flag with a bad value', () => {
   });
 
   it.each<[string, Settings]>([
-    ['run', RUN_SETTINGS], ['demo', DEMO_SETTINGS], ['validate', VALIDATE_SETTINGS], ['migrate', MIGRATE_SETTINGS], ['status', STATUS_SETTINGS],
+    ['run', RUN_SETTINGS], ['demo', DEMO_SETTINGS], ['validate', VALIDATE_SETTINGS], ['migrate', MIGRATE_SETTINGS], ['simulate', SIMULATE_SETTINGS], ['status', STATUS_SETTINGS],
     ['promote', PROMOTE_SETTINGS], ['abort', VERB_SETTINGS],
   ])('every flag of %s that takes a value has a row above', (command, settings) => {
     const flags = Object.entries(settings).filter(([, s]) => s.value !== undefined).map(([key]) => flagOf(key));
