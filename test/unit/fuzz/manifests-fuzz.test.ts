@@ -1,38 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { formatPath } from '../../../src/api/index.js';
 import { validateYamlText } from '../../../src/cli/validate-report.js';
 import { parseManifests } from '../../../src/gitops/manifests.js';
 import { type FuzzCase, fuzzCases } from '../../harness/manifest-fuzz.js';
 import { seededRandom } from '../../harness/prng.js';
-import { loadExamples, MISSING_EXAMPLES } from '../api/flagger-examples.js';
+import { MISSING_EXAMPLES } from '../api/flagger-examples.js';
+import { fuzzBases, namesField } from './bases.js';
 
 // PENNANT_FUZZ_CASES=5000 PENNANT_FUZZ_SEED=7 npx vitest run --config vitest.unit.config.ts test/unit/fuzz
 const CASES = Number(process.env.PENNANT_FUZZ_CASES ?? 500);
 const SEED = Number(process.env.PENNANT_FUZZ_SEED ?? 1);
 const CHUNK = 50;
-const PENNANT_KINDS = new Set(['Canary', 'MetricTemplate', 'AlertProvider']);
-
-/** Every valid Pennant document of Flagger's examples, one per base. */
-function bases(): { name: string; text: string }[] {
-  const examples = [...loadExamples('complete'), ...loadExamples('fragments'), ...loadExamples('e2e')];
-  return examples.flatMap((example) => {
-    const docs = parseAllDocuments(example.text);
-    return (Array.isArray(docs) ? docs : []).flatMap((doc, i) => {
-      const text = doc.toString();
-      const [report] = validateYamlText(example.file, text).documents;
-      return report?.status === 'valid' && PENNANT_KINDS.has(report.kind ?? '') ? [{ name: `${example.file}[${i}]`, text }] : [];
-    });
-  });
-}
-
-/** An error "names the field" when it is on the mutated path, above it or below it. */
-const related = (field: string, path: readonly (string | number)[]): boolean => {
-  if (path.length === 0) return true;
-  const mutated = formatPath(path);
-  const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
-  return under(field, mutated) || under(mutated, field);
-};
+/** An error on the mutated path, above it or below it, names the field; [] is the whole document. */
+const related = (field: string, path: readonly (string | number)[]): boolean => path.length === 0 || namesField(field, formatPath(path));
 
 /** Mutations that remove or retype the whole document are answered at the document level. */
 const DOCUMENT_LEVEL = new Set(['aliasBomb', 'hugeDocument', 'truncated', 'duplicateKey']);
@@ -59,7 +39,7 @@ function checkSync(c: FuzzCase): string | undefined {
 }
 
 describe(`${CASES} seeded mutations of Flagger's examples (seed ${SEED})`, () => {
-  const found = bases();
+  const found = fuzzBases();
   const cases = fuzzCases(found, CASES, seededRandom(SEED));
   const chunks = Array.from({ length: Math.ceil(cases.length / CHUNK) }, (_, i) => cases.slice(i * CHUNK, (i + 1) * CHUNK));
 
