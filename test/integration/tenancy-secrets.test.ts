@@ -20,7 +20,7 @@ const PHASE_TIMEOUT = 150_000;
 interface Condition { type: string; status: string; reason: string; message: string }
 
 /**
- * Two tenants on one real control plane, the controller run with --no-cross-namespace-refs: tenant
+ * Two tenants on one real control plane, the controller run with --deny-cross-namespace-refs: tenant
  * A's GitSource, Canary and alerts cannot reach into B's namespace; its push receiver refuses forged,
  * replayed and oversize requests; and no secret value of either tenant appears in anything captured.
  */
@@ -46,7 +46,7 @@ describe('tenancy and secrets on the real control plane', () => {
   beforeAll(async () => {
     git = await startGitServer({ token: GIT_TOKEN });
     slack = await startSlackStandIn();
-    await stack.start({ crossNamespaceRefs: false }, { alerts: 'real', gitops: true });
+    await stack.start({ denyCrossNamespaceRefs: true }, { alerts: 'real', gitops: true });
     for (const object of [...tenantA(a, slack.url), ...tenantB(b, slack.url)]) await stack.kube.apply(object, { force: true });
     await stack.simulator.addApps([{ namespace: a, service: 'podinfo', target: 'podinfo', provider: 'gatewayapi:v1' }]);
     await git.createRepo('apps');
