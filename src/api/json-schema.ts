@@ -53,7 +53,8 @@ export function childSchema(node: JsonSchema, segment: PathSegment, root: JsonSc
     if (found !== undefined) return found;
   }
   if (typeof segment === 'number') return self.items === undefined ? undefined : deref(self.items, root);
-  const property = self.properties?.[segment];
+  // own keys only: `constructor` or `toString` in a manifest is not a field of the schema
+  const property = self.properties && Object.hasOwn(self.properties, segment) ? self.properties[segment] : undefined;
   if (property !== undefined) return deref(property, root);
   return typeof self.additionalProperties === 'object' ? deref(self.additionalProperties, root) : undefined;
 }

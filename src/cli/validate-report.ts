@@ -1,6 +1,7 @@
 import { type Document, LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
 import { formatPath, type IssueSeverity } from '../api/issues.js';
 import { validateManifest, type ValidationOptions } from '../api/validate.js';
+import { documentValue, syntaxErrorPath, syntaxMessage } from '../util/yaml-limits.js';
 import { locate } from './yaml-position.js';
 
 export interface ReportedIssue {
@@ -45,17 +46,23 @@ export function validateYamlText(file: string, text: string, options: Validation
   const documents = parseAllDocuments(text, { lineCounter: lines, merge: true });
   const list = Array.isArray(documents) ? documents : [];
   const reports = list
-    .map((doc, index) => reportDocument(doc, index, lines, options))
+    .map((doc, index) => reportDocument(doc, index, lines, options, text))
     .filter((report): report is DocumentReport => report !== undefined);
   return { file, documents: reports };
 }
 
-function reportDocument(doc: Document, index: number, lines: LineCounter, options: ValidationOptions): DocumentReport | undefined {
+function reportDocument(doc: Document, index: number, lines: LineCounter, options: ValidationOptions, text: string): DocumentReport | undefined {
   const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
   if (doc.errors.length > 0) {
-    return { index, line, status: 'invalid', issues: doc.errors.map((error) => syntaxIssue(error, lines)) };
+    return { index, line, status: 'invalid', issues: doc.errors.map((error) => syntaxIssue(error, lines, text)) };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const plain = documentValue(doc);
+  if (!plain.ok) {
+    const { path, message, hint } = plain;
+    const field = path.length ? formatPath(path) : 'yaml';
+    return { index, line, status: 'invalid', issues: [{ severity: 'error', ...locate(doc, path, 'value', lines), field, message, hint }] };
+  }
+  const value = plain.value;
   // a stray `---` or a comment-only document is not an object anyone meant to apply
   if (value === null || value === undefined) return undefined;
   const issues = validateManifest(value, options).map((issue): ReportedIssue => ({
@@ -89,14 +96,15 @@ const SYNTAX_HINTS: Record<string, string> = {
   MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; check for a missing ":" or a stray line break',
 };
 
-function syntaxIssue(error: YAMLError, lines: LineCounter): ReportedIssue {
+function syntaxIssue(error: YAMLError, lines: LineCounter, text: string): ReportedIssue {
   const at = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-  const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const message = syntaxMessage(error, text);
+  const path = syntaxErrorPath(error, text);
   return {
     severity: 'error',
     line: at.line,
     col: at.col,
-    field: 'yaml',
+    field: path.length ? formatPath(path) : 'yaml',
     message,
     hint: SYNTAX_HINTS[error.code] ?? 'fix the YAML syntax here',
   };

@@ -54,6 +54,8 @@ export const RUN_SETTINGS = {
   /** This replica's name in the Lease (the pod name in a cluster, from the downward API). */
   identity: { value: 'name', env: 'POD_NAME', help: 'this replica in the Lease (default: host and pid)', schema: text().optional() },
   gitopsCacheDir: { value: 'path', env: 'PENNANT_GITOPS_CACHE_DIR', help: 'working copies of GitSources (default: $TMPDIR/pennant-git)', schema: text().optional() },
+  /** Tenancy: a Canary's AlertProvider and MetricTemplate must be in its own namespace (Flagger allows any). */
+  denyCrossNamespaceRefs: { env: 'PENNANT_DENY_CROSS_NAMESPACE_REFS', help: 'a Canary may use only AlertProviders and MetricTemplates of its own namespace (default: any, as in Flagger)', schema: onOff().default(false) },
   gitopsAllowControllerIdentity: { env: 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', help: 'let a GitSource without serviceAccountName apply as the controller (default: refused)', schema: onOff().optional() },
   shard: {
     value: 'name',
@@ -74,7 +76,6 @@ export const RUN_SETTINGS = {
 export const controllerConfig = z.object({
   ...settingsShape(RUN_SETTINGS),
   queryTimeoutMs: wholeNumber({ min: 100 }).default(5000),
-  crossNamespaceRefs: z.boolean().default(true),
   /** Safety net: every Canary is reconciled at least this often even when nothing changes. */
   resyncSeconds: wholeNumber({ min: 10 }).default(300),
 });

@@ -43,7 +43,7 @@ export async function evaluate(
       metricsServer: deps.config.metricsServer,
       meshProvider: deps.config.provider,
       queryTimeoutMs: deps.config.queryTimeoutMs,
-      allowCrossNamespaceRefs: deps.config.crossNamespaceRefs,
+      allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
       getTemplate: (ns, name) => readTemplate(deps.cache, ns, name),
       getSecret: (ns, name) => readSecret(deps.cache, ns, name),
       ...(at ? { at: new Date(at) } : {}),

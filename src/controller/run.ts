@@ -207,7 +207,7 @@ export function alertNotifier(deps: AlertNotifierDeps): Notifier {
     logger: deps.logger,
     global: globalNotifierFrom(deps.config),
     clusterName: deps.config.clusterName,
-    allowCrossNamespaceRefs: deps.config.crossNamespaceRefs,
+    allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
     deliveries: alertDeliveries(deps.metrics.registry),
     recordEvent: (canary, event) => deps.kube.recordEvent({ regarding: canaryRef(canary), ...event }),
   });

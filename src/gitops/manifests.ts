@@ -3,6 +3,7 @@ import { formatPath, type PathSegment, validateManifest } from '../api/index.js'
 import type { KubeObject } from '../kube/types.js';
 import { isClusterScoped, objectKey, refOfObject } from './scope.js';
 import type { SourceFile, SourceProblem } from './source-files.js';
+import { documentValue, syntaxErrorPath, syntaxMessage } from '../util/yaml-limits.js';
 import { isMap } from './yaml-values.js';
 
 /** One object declared in Git, as it will be applied. */
@@ -36,10 +37,12 @@ export function parseManifests(files: readonly SourceFile[], defaultNamespace: s
       const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
       const where = (path: readonly PathSegment[]): number => (path.length ? positionOf(doc, path, lines) : line);
       if (doc.errors.length > 0) {
-        for (const error of doc.errors) problems.push({ file: file.path, line: lines.linePos(error.pos[0]).line, message: `YAML: ${error.message.split('\n')[0] ?? ''}` });
+        for (const error of doc.errors) problems.push({ file: file.path, line: lines.linePos(error.pos[0]).line, message: `${yamlProblemField(syntaxErrorPath(error, file.text))}: ${syntaxMessage(error, file.text)}` });
         return;
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      const plain = documentValue(doc);
+      if (!plain.ok) return void problems.push({ file: file.path, line: where(plain.path), message: `${yamlProblemField(plain.path)}: ${plain.message} (${plain.hint})` });
+      const value = plain.value;
       if (value === null || value === undefined) return;
       const shape = objectProblem(value);
       if (shape) return void problems.push({ file: file.path, line: where(shape.path), message: shape.message });
@@ -55,6 +58,8 @@ export function parseManifests(files: readonly SourceFile[], defaultNamespace: s
   }
   return problems.length ? { ok: false, problems } : { ok: true, manifests };
 }
+
+const yamlProblemField = (path: readonly PathSegment[]): string => (path.length ? formatPath(path) : 'YAML');
 
 function objectProblem(value: unknown): { path: PathSegment[]; message: string } | undefined {
   if (!isMap(value)) return { path: [], message: 'expected a Kubernetes object (a map with apiVersion, kind and metadata.name)' };

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { GitSource } from '../api/index.js';
 import type { GitOpsMetrics } from './metrics.js';
+import { ReplayGuard } from './replay-guard.js';
 
 export const PUSH_PATH_PREFIX = '/hooks/gitsources/';
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -18,6 +19,8 @@ export interface PushReceiverDeps {
   syncNow(namespace: string, name: string): boolean;
   logger: Logger;
   metrics?: GitOpsMetrics;
+  /** Accepted bodies, to refuse a replayed request (one per receiver unless given). */
+  replays?: ReplayGuard;
 }
 
 /**
@@ -35,17 +38,19 @@ export const signBody = (body: Buffer | string, token: string): string => `sha25
 
 /**
  * `POST /hooks/gitsources/<namespace>/<name>`: 202 and a sync now for a correctly signed push,
- * 401 for a missing or wrong signature, 404 for an unknown GitSource or one without a webhook. The
- * body and the token are never logged.
+ * 401 for a missing or wrong signature, 409 for a signed body already accepted (a replay), 413 for a
+ * body over MAX_BODY_BYTES, 404 for an unknown GitSource or one without a webhook. The body and the
+ * token are never logged.
  */
 export function pushReceiver(deps: PushReceiverDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const guarded = { ...deps, replays: deps.replays ?? new ReplayGuard() };
   return async (req, res) => {
-    const status = await handle(deps, req, res);
+    const status = await handle(guarded, req, res);
     deps.metrics?.pushes.inc({ result: String(status) });
   };
 }
 
-async function handle(deps: PushReceiverDeps, req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(deps: PushReceiverDeps & { replays: ReplayGuard }, req: IncomingMessage, res: ServerResponse): Promise<number> {
   const answer = (status: number, text: string): number => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 405 ? { allow: 'POST' } : {}) });
     res.end(`${text}\n`);
@@ -70,6 +75,10 @@ async function handle(deps: PushReceiverDeps, req: IncomingMessage, res: ServerR
   if (!verifySignature(body, Array.isArray(header) ? header[0] : header, token)) {
     deps.logger.warn({ gitsource: `${namespace}/${name}`, signed: header !== undefined }, 'push refused: bad or missing signature');
     return answer(401, 'bad or missing X-Hub-Signature-256');
+  }
+  if (!deps.replays.firstSeen(`${namespace}/${name}`, signBody(body, token))) {
+    deps.logger.warn({ gitsource: `${namespace}/${name}` }, 'push refused: this signed body was already received (a replay)');
+    return answer(409, 'this push was already received; a new push is announced with a new body');
   }
   deps.syncNow(namespace, name);
   deps.logger.info({ gitsource: `${namespace}/${name}`, event: req.headers['x-github-event'] ?? req.headers['x-gitea-event'] }, 'push received, syncing');

@@ -28,7 +28,7 @@ export interface EvaluateMetricsInput {
   getSecret: (namespace: string, name: string) => MaybePromise<Credentials | undefined>;
   /** Per-query timeout in ms (default 5000). */
   queryTimeoutMs?: number;
-  /** False with `--no-cross-namespace-refs`: templateRef must stay in the Canary's namespace. */
+  /** False with `--deny-cross-namespace-refs`: templateRef must stay in the Canary's namespace. */
   allowCrossNamespaceRefs?: boolean;
   /** Knative targets: the Service's latest created revision, used as `{{ route }}`. */
   knativeRevision?: string;
@@ -127,7 +127,7 @@ async function prepareTemplate(
 ): Promise<PreparedQuery> {
   const ref = `MetricTemplate ${namespace}/${name}`;
   if (input.allowCrossNamespaceRefs === false && namespace !== vars.namespace) {
-    throw new MetricError('Config', `${ref}: cross-namespace references are disabled (--no-cross-namespace-refs)`);
+    throw new MetricError('Config', `${ref}: cross-namespace references are disabled (--deny-cross-namespace-refs)`);
   }
   try {
     const template = await input.getTemplate(namespace, name);

@@ -29,7 +29,7 @@ export function resolveAlertProvider(reader: ObjectReader, canary: Canary, alert
   const namespace = alert.providerRef.namespace || canaryNamespace;
   const ref = `AlertProvider ${namespace}/${alert.providerRef.name}`;
   if (namespace !== canaryNamespace && options.allowCrossNamespaceRefs === false) {
-    throw new NotifyError('Config', `${ref}: cross-namespace references are disabled; create the AlertProvider in ${canaryNamespace}`);
+    throw new NotifyError('Config', `${ref}: cross-namespace references are disabled (--deny-cross-namespace-refs); create the AlertProvider in ${canaryNamespace}`);
   }
   const provider = parseProvider(reader.get(ALERT_PROVIDER, namespace, alert.providerRef.name), ref);
   const { spec } = provider;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,6 +49,10 @@ export interface GitServer {
   log(repo: string, ref?: string): Promise<GitCommit[]>;
   /** Every HTTP request served, oldest first. */
   requests: GitRequest[];
+  /** Every update of a branch, oldest first (the bare repository's reflog): who moved it from where to where. */
+  refUpdates(repo: string, branch?: string): Promise<{ from: string; to: string }[]>;
+  /** Is `ancestor` reachable from `descendant`? (a push from one to the other was a fast-forward) */
+  isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     requests,
     createRepo: async (repo) => {
       await git(['init', '--quiet', '--bare', '--initial-branch=main', bare(repo)]);
+      // a bare repository keeps no reflog by default: refUpdates reads it
+      await git([`--git-dir=${bare(repo)}`, 'config', 'core.logAllRefUpdates', 'always']);
       return repoUrl(repo);
     },
     commitFiles: async (repo, files, message, commitOptions = {}) => {
@@ -125,6 +131,15 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
         .filter((record) => record.length > 0)
         .map(parseCommit);
     },
+    refUpdates: async (repo, branch = 'main') => {
+      const text = await readFile(join(bare(repo), 'logs', 'refs', 'heads', branch), 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean).map((line) => {
+        const [from = '', to = ''] = line.split(' ');
+        return { from, to };
+      });
+    },
+    isAncestor: async (repo, ancestor, descendant) =>
+      git([`--git-dir=${bare(repo)}`, 'merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false),
     stop: async () => {
       await http.close();
       await rm(root, { recursive: true, force: true });

@@ -79,7 +79,9 @@ describe('GitSource on the real control plane', () => {
   const sourceStatus = async () => ((await source())?.status ?? {}) as { lastFetchedRevision?: string; lastAppliedRevision?: string; lastWriteBack?: { commit: string }; conditions?: { type: string; status: string; reason: string; message: string }[] };
   const ready = async () => (await sourceStatus()).conditions?.find((c) => c.type === 'Ready');
   const pushed = async (files: Record<string, string | null>, message: string) => git.commitFiles('apps', files, message, { author: { name: 'Dev', email: 'dev@example.com' } });
-  const notify = async (body = JSON.stringify({ ref: 'refs/heads/main' }), signature = signBody(body, HOOK_TOKEN)) =>
+  // each push has its own body (a host sends the new commit in `after`): the receiver refuses a replayed one
+  let pushes = 0;
+  const notify = async (body = JSON.stringify({ ref: 'refs/heads/main', after: `push-${pushes++}` }), signature = signBody(body, HOOK_TOKEN)) =>
     fetch(`${stack.hooksUrl}/hooks/gitsources/${ns}/apps`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature } });
   const reasons = async () => (await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns })).map((e) => (e as { reason?: string }).reason);
 

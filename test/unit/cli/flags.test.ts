@@ -138,6 +138,7 @@ const BAD_ENV: [string, string, string][] = [
   ['PENNANT_SHARD', '-x', 'PENNANT_SHARD: "-x" is not a shard name (a label value: letters, digits, "-", "_", "."; at most 63)'],
   ['PENNANT_INCLUDE_LABEL_PREFIX', 'app.*', 'PENNANT_INCLUDE_LABEL_PREFIX: "app.*" is not a label prefix (* or the start of a label key: letters, digits, ".", "_", "/", "-")'],
   ['PENNANT_INGRESS_CLASS', 'X', 'PENNANT_INGRESS_CLASS: "X" is not an ingress class (a lower-case DNS name: a-z, 0-9, "-", ".")'],
+  ['PENNANT_DENY_CROSS_NAMESPACE_REFS', 'nope', 'PENNANT_DENY_CROSS_NAMESPACE_REFS: "nope" is not true or false'],
   ['PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY', 'sure', 'PENNANT_GITOPS_ALLOW_CONTROLLER_IDENTITY: "sure" is not true or false'],
 ];
 const ANY_TEXT = ['PENNANT_CLUSTER_NAME', 'PENNANT_SLACK_CHANNEL', 'PENNANT_SLACK_USER', 'POD_NAME', 'PENNANT_GITOPS_CACHE_DIR'];

@@ -102,7 +102,7 @@ describe('validateYamlText', () => {
   it('reports YAML syntax errors with their position', () => {
     const report = validateYamlText('bad.yaml', 'a: 1\na: 2\n');
     expect(report.documents[0]?.issues).toEqual([
-      expect.objectContaining({ line: 2, col: 1, field: 'yaml', message: 'Map keys must be unique', hint: expect.stringContaining('duplicate') }),
+      expect.objectContaining({ line: 2, col: 1, field: 'yaml', message: 'duplicate key "a": Map keys must be unique', hint: expect.stringContaining('duplicate') }),
     ]);
     expect(report.documents[0]?.status).toBe('invalid');
   });

@@ -32,7 +32,7 @@ describe('parseControllerConfig', () => {
       port: 8080,
       logLevel: 'info',
       queryTimeoutMs: 5000,
-      crossNamespaceRefs: true,
+      denyCrossNamespaceRefs: false,
       resyncSeconds: 300,
       leaderElect: false,
     });
@@ -44,6 +44,14 @@ describe('parseControllerConfig', () => {
     ['PENNANT_LEADER_ELECT=false', {}, { PENNANT_LEADER_ELECT: 'false' }, false],
   ])('leader election from %s', (_how, flags, env, expected) => {
     expect(parseControllerConfig(flags, env).leaderElect).toBe(expected);
+  });
+
+  it.each([
+    ['the flag', { denyCrossNamespaceRefs: true }, {}, true],
+    ['PENNANT_DENY_CROSS_NAMESPACE_REFS=true', {}, { PENNANT_DENY_CROSS_NAMESPACE_REFS: 'true' }, true],
+    ['nothing (Flagger allows them)', {}, {}, false],
+  ])('cross-namespace references denied from %s', (_how, flags, env, expected) => {
+    expect(parseControllerConfig(flags, env).denyCrossNamespaceRefs).toBe(expected);
   });
 
   it('takes the Lease identity from POD_NAME (the downward API)', () => {

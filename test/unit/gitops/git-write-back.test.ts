@@ -8,27 +8,10 @@ import { GitOpsError } from '../../../src/gitops/errors.js';
 import { GitClient, type GitCallOptions } from '../../../src/gitops/git.js';
 import { GitWriteBack, type GitSources } from '../../../src/gitops/git-write-back.js';
 import type { LastWriteBack } from '../../../src/gitops/status.js';
-import type { PendingWriteBack } from '../../../src/gitops/write-back.js';
-import type { KubeObject, ResourceType } from '../../../src/kube/types.js';
-import { hashPodTemplate } from '../../../src/workloads/revision.js';
 import { startGitServer, type GitServer } from '../../harness/index.js';
-import { CANARY_YAML, canaryOf, deploymentObject, FAULTY, gitSourceOf, liveTemplate, PODINFO_YAML, PROMOTED } from './fixtures.js';
+import { CANARY_YAML, canaryOf, gitSourceOf, PODINFO_YAML } from './fixtures.js';
+import { cache, failedCanary, promotion, rollback, secret, TOKEN } from './write-back-fixtures.js';
 
-const TOKEN = 'wb-t0ken-s3cret';
-const target = deploymentObject('podinfo', 'tenant', liveTemplate(FAULTY, '0.3'));
-const primary = deploymentObject('podinfo-primary', 'tenant', liveTemplate(PROMOTED, '0', 'podinfo-primary', { 'pennant.dev/revision': 'r' }));
-const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git', namespace: 'tenant' }, data: { token: Buffer.from(TOKEN).toString('base64') } };
-const cache = {
-  get: (type: ResourceType, ns: string, name: string) => [target, primary, secret].find((o) => o.kind === type.kind && o.metadata.namespace === ns && o.metadata.name === name),
-};
-const failedCanary = (writeBack: NonNullable<Canary['spec']['writeBack']> = {}) =>
-  canaryOf({
-    phase: 'Failed',
-    lastAppliedSpec: hashPodTemplate((target.spec as { template: unknown }).template),
-    checks: [{ name: 'request-success-rate', kind: 'metric', verdict: 'fail', value: 71.2, min: 99, time: 't' }],
-  }, writeBack);
-const rollback: PendingWriteBack = { outcome: 'rolledBack', reason: 'failed checks threshold reached 2 (last failing: request-success-rate)', revision: 'r', since: '2026-11-25T10:00:00.000Z', attempts: 0 };
-const promotion: PendingWriteBack = { outcome: 'promoted', reason: 'analysis passed', revision: 'r', since: '2026-11-25T10:05:00.000Z', attempts: 0 };
 const signal = new AbortController().signal;
 
 /** A GitClient that lets someone else push right before each of our first `racing` pushes. */

@@ -74,6 +74,18 @@ describe('POST /hooks/gitsources/<namespace>/<name>', () => {
     expect(synced).toEqual(expected);
   });
 
+  it('a replayed request (the same signed body again) is refused with 409 and syncs nothing; the next push syncs', async () => {
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: 'replayed' });
+    synced.length = 0;
+    expect((await post('/hooks/gitsources/tenant/apps', body, signBody(body, TOKEN))).status).toBe(202);
+    const again = await post('/hooks/gitsources/tenant/apps', body, signBody(body, TOKEN));
+    expect(again.status).toBe(409);
+    expect(await again.text()).toMatch(/already received/);
+    const next = JSON.stringify({ ref: 'refs/heads/main', after: 'next' });
+    expect((await post('/hooks/gitsources/tenant/apps', next, signBody(next, TOKEN))).status).toBe(202);
+    expect(synced).toEqual(['tenant/apps', 'tenant/apps']);
+  });
+
   it('answers 405 to anything but POST', async () => {
     expect((await post('/hooks/gitsources/tenant/apps', '', undefined, 'GET')).status).toBe(405);
   });
@@ -98,6 +110,7 @@ describe('POST /hooks/gitsources/<namespace>/<name>', () => {
     expect(all).not.toContain('refs/heads/main');
     expect(all).not.toContain('forged');
     const counted = (await registry.getSingleMetric('pennant_gitsource_push_notifications_total')?.get())?.values ?? [];
-    expect(counted.find((v) => v.labels.result === '202')?.value).toBe(1);
+    expect(counted.find((v) => v.labels.result === '202')?.value).toBe(3);
+    expect(counted.find((v) => v.labels.result === '409')?.value).toBe(1);
   });
 });

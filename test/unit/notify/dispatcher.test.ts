@@ -90,7 +90,7 @@ describe('AlertDispatcher: routing', () => {
     const { dispatcher, sent, events } = setup(reader, { allowCrossNamespaceRefs: false });
     await dispatcher.post(notification('info', canaryWith([alert('shared', 'info', { name: 'shared', namespace: 'test' })], 'apps')));
     expect(sent).toEqual([]);
-    expect(events[0]?.event.message).toBe('alert "shared" not delivered: AlertProvider test/shared: cross-namespace references are disabled; create the AlertProvider in apps');
+    expect(events[0]?.event.message).toBe('alert "shared" not delivered: AlertProvider test/shared: cross-namespace references are disabled (--deny-cross-namespace-refs); create the AlertProvider in apps');
   });
 
   it('--cluster-name adds a Cluster field, first', async () => {
