@@ -37,7 +37,8 @@ function renderChart(detail) {
   root.append(svg('text', { x: left, y: height - 8 }, new Date(chart.start).toLocaleTimeString()));
   root.append(svg('text', { x: width - right, y: height - 8, 'text-anchor': 'end' }, 'now'));
   $('chart').replaceChildren(root);
-  $('chart-caption').textContent = `Weights seen: ${detail.history.map((p) => `${p.weight}%`).join(' → ') || '-'}`;
+  const steps = detail.history.map((p, i) => `${p.weight}%${p.phase !== detail.history[i - 1]?.phase ? ` (${p.phase})` : ''}`);
+  $('chart-caption').textContent = `Weights seen since the view started: ${steps.join(' → ') || '-'}`;
 }
 
 function thresholdText(check) {
