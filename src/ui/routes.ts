@@ -28,7 +28,8 @@ export function uiRoutes(options: UiOptions): Record<string, Handler> {
 
 async function route(options: UiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const parts = url.pathname.slice(UI_PATH.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = pathParts(url.pathname);
+  if (!parts) return json(res, 400, { error: `not a well-formed path: ${url.pathname}` });
   const [first, ...rest] = parts;
   if (first === undefined) return redirectOr(res, url.pathname, 'index.html');
   if (first === 'canary' && rest.length === 0) return page(res, 'canary.html');
@@ -36,6 +37,14 @@ async function route(options: UiOptions, req: IncomingMessage, res: ServerRespon
   if (first === 'events' && rest.length === 0) return stream(options, req, res, url.searchParams.get('canary') ?? undefined);
   if (first === 'api' && rest[0] === 'canaries') return api(options, req, res, rest.slice(1));
   return json(res, 404, { error: `no such page: ${url.pathname}` });
+}
+
+function pathParts(pathname: string): string[] | undefined {
+  try {
+    return pathname.slice(UI_PATH.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined; // a lone % (URIError)
+  }
 }
 
 /** /ui becomes /ui/, so the pages' relative links resolve under it. */

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { serveUi } from '../../src/cli/ui.js';
 import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
+import { MemoryKube } from '../../src/kube/memory.js';
 import { setImage, waitForPhase } from '../scenarios/helpers.js';
 import { REPO } from './cluster.js';
 import { RealStack } from './real-stack.js';
@@ -113,6 +115,42 @@ describe('the web view in a browser, with a rollout in progress', () => {
     expect(await detail.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     await expect.poll(() => detail.locator('#events tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await detail.screenshot({ path: join(ARTIFACTS, 'web-view-canary.png'), fullPage: true });
+  }, 300_000);
+});
+
+/** No cluster needed: 1,000 Canaries in the in-memory kube, the same server and pages. */
+describe('the web view in a browser, with 1,000 Canaries', () => {
+  it('shows all of them, counts and filters by phase, and redraws only the row that changed', async () => {
+    const kube = new MemoryKube();
+    const phases = ['Progressing', 'Succeeded', 'Failed', 'WaitingPromotion'];
+    for (let i = 0; i < 1000; i++) {
+      const ref = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: `team-${i % 20}`, name: `app-${String(i).padStart(4, '0')}` };
+      const created = await kube.create({ ...podinfoCanary({ namespace: ref.namespace, interval: '1m' }), metadata: { name: ref.name, namespace: ref.namespace } });
+      await kube.patchStatus(ref, { phase: phases[i % 4], canaryWeight: (i % 5) * 10 }, created.metadata.resourceVersion ?? '');
+    }
+    const server = await serveUi(kube, { port: 0, address: '127.0.0.1', by: 'test' });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${server.port}/ui/`);
+      await expect.poll(() => page.locator('#shown').textContent(), { timeout: 60_000 }).toBe('1000 of 1000 canaries shown');
+      expect(await page.locator('#canaries tbody tr').count()).toBe(1000);
+      expect(await page.locator('#counts button').allTextContents()).toEqual(['Progressing 250', 'WaitingPromotion 250', 'Succeeded 250', 'Failed 250']);
+      await page.locator('tr[data-key="team-1/app-0001"]').evaluate((tr) => tr.setAttribute('data-marked', 'kept'));
+      const ref = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: 'team-2', name: 'app-0002' };
+      await kube.patchStatus(ref, { phase: 'Progressing', canaryWeight: 40 }, (await kube.get(ref))?.metadata.resourceVersion ?? '');
+      await expect.poll(() => page.locator('tr[data-key="team-2/app-0002"] td').nth(1).textContent(), { timeout: 60_000 }).toBe('Progressing');
+      expect(await page.locator('tr[data-key="team-1/app-0001"]').getAttribute('data-marked')).toBe('kept');
+      await page.locator('#counts button', { hasText: 'Failed' }).click();
+      await expect.poll(() => page.locator('#shown').textContent()).toBe('249 of 1000 canaries shown');
+      expect(await page.locator('#phase').inputValue()).toBe('Failed');
+      await page.locator('#namespace').selectOption('team-2');
+      await expect.poll(() => page.locator('#shown').textContent()).toBe('49 of 1000 canaries shown');
+      await page.screenshot({ path: join(ARTIFACTS, 'web-view-1000.png') });
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   }, 300_000);
 });
 

@@ -86,6 +86,13 @@ describe('the web view server', () => {
     expect((await fetch(`${base}${path}`)).status).toBe(404);
   });
 
+  it('a path that is not well-formed (a lone %) is 400, not a crash', async () => {
+    const base = await start(new MemoryKube());
+    const res = await fetch(`${base}/ui/api/canaries/%E0%A4%A/x`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toContain('not a well-formed path');
+  });
+
   it('/ui goes to /ui/ so the page finds its files', async () => {
     const base = await start(new MemoryKube());
     const res = await fetch(`${base}/ui`, { redirect: 'manual' });
