@@ -72,8 +72,9 @@ export async function startController(
   const elector = config.leaderElect ? leaderElector(kube, config) : undefined;
   // A standby is healthy and ready: it has nothing to serve until it leads.
   const ready = () => (elector && !elector.isLeader ? true : controller.ready && gitOps.controller.ready);
-  // The web view, read-only, from the same informer cache (pennant ui --allow-actions has the buttons).
-  const ui = webView({ canaries: { list: () => controller.cache.list(CANARY), onChange: (handler) => controller.cache.onChange(CANARY, handler) }, kube, ...(config.namespace ? { namespace: config.namespace } : {}), ready });
+  // The web view, read-only, from the same informer cache (pennant ui --allow-actions has the buttons);
+  // a standby replica has no cache yet, and its page says so.
+  const ui = webView({ canaries: { list: () => controller.cache.list(CANARY), onChange: (handler) => controller.cache.onChange(CANARY, handler) }, kube, ...(config.namespace ? { namespace: config.namespace } : {}), ready: () => controller.ready });
   const server = createHttpServer({ registry: metrics.registry, ready }, { ...gitOps.routes, ...ui.routes });
   const port = await listen(server, config.port);
   logger.info({ port }, `serving /healthz, /readyz, /metrics, the web view at ${ui.path} and POST ${PUSH_PATH_PREFIX}<namespace>/<name>`);

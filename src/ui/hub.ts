@@ -53,6 +53,9 @@ export class UiHub {
     this.changedRows.clear();
     this.changedPages.clear();
     this.unsubscribe.push(this.deps.canaries.onChange((type, obj) => this.observe(type, obj)));
+    // Tables opened before the cache synced (a standby that now leads) get the whole list.
+    const list = sseFrame('list', { ...this.list(), ready: true });
+    this.broadcast((viewer) => (viewer.canary === undefined ? list : undefined));
     this.heartbeat = setInterval(() => this.broadcast(() => SSE_HEARTBEAT), this.deps.heartbeatMs ?? 25_000);
     this.heartbeat.unref();
   }
@@ -135,7 +138,9 @@ export class UiHub {
     this.flushTimer = undefined;
     const keys = [...this.changedRows];
     const pages = new Map<string, string>();
-    for (const key of this.changedPages) {
+    const watched = new Set([...this.viewers].map((viewer) => viewer.canary));
+    // A page is built only for a Canary someone is looking at.
+    for (const key of [...this.changedPages].filter((k) => watched.has(k))) {
       const [namespace = '', name = ''] = key.split('/');
       const detail = this.detail(namespace, name);
       pages.set(key, detail ? sseFrame('canary', detail) : sseFrame('gone', { key }));

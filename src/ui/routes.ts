@@ -89,7 +89,8 @@ async function stream(options: UiOptions, req: IncomingMessage, res: ServerRespo
   openEventStream(res, SECURITY_HEADERS);
   const [namespace = '', name = ''] = (canary ?? '').split('/');
   const detail = canary === undefined ? undefined : options.hub.detail(namespace, name);
-  res.write(canary === undefined ? sseFrame('list', options.hub.list()) : detail ? sseFrame('canary', detail) : sseFrame('gone', { key: canary }));
+  const list = () => sseFrame('list', { ...options.hub.list(), ready: options.ready?.() ?? true });
+  res.write(canary === undefined ? list() : detail ? sseFrame('canary', detail) : sseFrame('gone', { key: canary }));
   const stop = options.hub.subscribe({ ...(canary !== undefined ? { canary } : {}), send: (frame) => void res.write(frame) });
   req.on('close', stop);
 }

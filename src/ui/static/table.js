@@ -101,7 +101,9 @@ for (const button of document.querySelectorAll('#canaries th button')) button.ad
 setInterval(tick, 5000);
 
 follow('/ui/events', {
-  list: ({ rows }) => {
+  list: ({ rows, ready }) => {
+    // The controller's /ui before its cache has synced (or on a standby replica, which has none).
+    if (ready === false) $('connection').textContent = 'live; the controller has not synced its cache yet (a standby replica shows nothing)';
     byKey.clear();
     applyChanges(byKey, { upsert: rows });
     schedule();

@@ -25,7 +25,10 @@ function hubOver(canaries: ReturnType<typeof feed>, events: Informer = canaryEve
 describe('UiHub', () => {
   it('subscribes once however many viewers; changes within a flush go out as one rows frame, the same text to every table', () => {
     const canaries = feed([withWeight('a', 10), withWeight('b', 10)]);
-    const hub = hubOver(canaries);
+    const events = canaryEventsInformer(new MemoryKube());
+    let eventReads = 0;
+    const counted: Informer = { ...events, start: () => events.start(), stop: () => events.stop(), onChange: (h) => events.onChange(h), get: (ns, n) => events.get(ns, n), list: (ns) => (eventReads++, events.list(ns)) };
+    const hub = hubOver(canaries, counted);
     hub.start();
     const frames: string[][] = [[], [], []];
     frames.forEach((list) => hub.subscribe({ send: (f) => list.push(f) }));
@@ -39,8 +42,19 @@ describe('UiHub', () => {
     expect(data).toMatchObject({ upsert: [{ key: 'test/a', weight: 50 }], remove: ['test/b'] });
     hub.flush();
     expect(frames[0]).toHaveLength(1);
+    expect(eventReads).toBe(0); // no page is open: no page is built
     hub.stop();
     expect(canaries.subscribers()).toBe(0);
+  });
+
+  it('a table opened before the cache synced gets the whole list when the hub starts', () => {
+    const hub = hubOver(feed([withWeight('a', 10)]));
+    const frames: string[] = [];
+    hub.subscribe({ send: (f) => frames.push(f) });
+    hub.start();
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toMatch(/^event: list\ndata: \{"rows":\[\{"key":"test\/a"/);
+    hub.stop();
   });
 
   it('a Canary\'s page hears only its own Canary, with the weight history since the hub started', () => {
