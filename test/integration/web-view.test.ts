@@ -115,6 +115,21 @@ describe('the web view in a browser, with a rollout in progress', () => {
     expect(await detail.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     await expect.poll(() => detail.locator('#events tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await detail.screenshot({ path: join(ARTIFACTS, 'web-view-canary.png'), fullPage: true });
+
+    // With --allow-actions the page has the buttons; Abort writes the request the controller answers.
+    const steering = await serveUi(stack.kube, { namespace: ns, port: 0, address: '127.0.0.1', allowActions: true, by: 'alice (web view)' });
+    try {
+      const page = await browser.newPage();
+      page.on('dialog', (dialog) => void dialog.accept());
+      await page.goto(`http://127.0.0.1:${steering.port}/ui/canary?namespace=${ns}&name=podinfo`);
+      await page.getByRole('button', { name: 'Abort (roll back)' }).click();
+      await expect.poll(() => page.locator('#action-result').textContent()).toContain('abort requested');
+      const failed = await waitForPhase(stack.kube, ns, 'Failed', PHASE_TIMEOUT);
+      expect(failed.conditions?.find((c) => c.type === 'Promoted')?.message).toBe('aborted by alice (web view)');
+      await expect.poll(() => summary(page, 'Last request'), { timeout: 60_000 }).toMatch(/^abort by alice \(web view\): done: /);
+    } finally {
+      await steering.stop();
+    }
   }, 300_000);
 });
 
