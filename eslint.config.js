@@ -14,4 +14,13 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  // The web view's scripts run in the browser as they are written (src/ui/static/, no build step).
+  {
+    files: ['src/ui/static/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'location', 'EventSource', 'fetch', 'URLSearchParams', 'requestAnimationFrame', 'setInterval', 'confirm'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -9,13 +9,14 @@ import { registerMigrate } from './migrate.js';
 import { registerRun } from './run.js';
 import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
+import { registerUi } from './ui.js';
 import { registerValidate } from './validate.js';
 import { registerVerbs } from './verbs.js';
 
 /** Each command lives in its own module and adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerStatus, registerVerbs, registerMigrate, registerValidate, registerSimulate, registerRun, registerDemo];
+const COMMANDS: readonly RegisterCommand[] = [registerStatus, registerVerbs, registerMigrate, registerValidate, registerSimulate, registerRun, registerDemo, registerUi];
 
 /** Read at run time: package.json is outside src/, and the same relative path works from dist/. */
 function packageVersion(): string {

@@ -9,7 +9,9 @@ import { addSettings } from './options.js';
 const EXAMPLES = `
 Examples:
   $ pennant run --kubeconfig ~/.kube/config --provider gatewayapi:v1
-  $ PENNANT_MAX_CONCURRENT_ANALYSES=2 pennant run --leader-elect   # in a pod: in-cluster credentials`;
+  $ PENNANT_MAX_CONCURRENT_ANALYSES=2 pennant run --leader-elect   # in a pod: in-cluster credentials
+
+Serves /healthz, /readyz, /metrics and the read-only web view at /ui on --port (pennant ui has the same view).`;
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program

@@ -183,8 +183,8 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
   {
     apiGroup: '',
     resource: 'events',
-    verbs: ['create', 'patch'],
-    why: 'create: core/v1 Events on Canaries and GitSources; patch: a repeat within 10 minutes bumps the existing Event\'s count (src/kube/event-recorder.ts)',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: 'list, watch: the web view at /ui shows each Canary\'s Events (one informer, only Events about Canaries, started when a page first asks: src/ui/source.ts); create: core/v1 Events on Canaries and GitSources; patch: a repeat within 10 minutes bumps the existing Event\'s count (src/kube/event-recorder.ts)',
   },
 
   // GitSources (src/gitops/).

@@ -13,6 +13,7 @@ import { RealKube } from '../kube/real.js';
 import type { KubeClient, ResourceType } from '../kube/types.js';
 import { AlertDispatcher, alertDeliveries, globalNotifierFrom, type Notifier } from '../notify/index.js';
 import { createHttpServer, listen } from '../server/http.js';
+import { webView } from '../ui/index.js';
 import { canaryRef } from './act.js';
 import { checkApiServer, DEFAULT_API_CHECK } from './api-check.js';
 import { ClusterCache, NO_POLICY, typeKey } from './cluster-cache.js';
@@ -22,6 +23,7 @@ import { Controller } from './controller.js';
 import { DEFAULT_LEADER_ELECTION, LeaderElector } from './leader-election.js';
 import { createLogger } from './logger.js';
 import { ControllerMetrics } from './metrics.js';
+import { CANARY } from './reconciler.js';
 import { canaryProblems } from './rules.js';
 import { Scheduler } from './scheduler.js';
 import { WorkQueue } from './work-queue.js';
@@ -70,10 +72,14 @@ export async function startController(
   const elector = config.leaderElect ? leaderElector(kube, config) : undefined;
   // A standby is healthy and ready: it has nothing to serve until it leads.
   const ready = () => (elector && !elector.isLeader ? true : controller.ready && gitOps.controller.ready);
-  const server = createHttpServer({ registry: metrics.registry, ready }, gitOps.routes);
+  // The web view, read-only, from the same informer cache (pennant ui --allow-actions has the buttons);
+  // a standby replica has no cache yet, and its page says so.
+  const ui = webView({ canaries: { list: () => controller.cache.list(CANARY), onChange: (handler) => controller.cache.onChange(CANARY, handler) }, kube, ...(config.namespace ? { namespace: config.namespace } : {}), ready: () => controller.ready });
+  const server = createHttpServer({ registry: metrics.registry, ready }, { ...gitOps.routes, ...ui.routes });
   const port = await listen(server, config.port);
-  logger.info({ port }, `serving /healthz, /readyz, /metrics and POST ${PUSH_PATH_PREFIX}<namespace>/<name>`);
+  logger.info({ port }, `serving /healthz, /readyz, /metrics, the web view at ${ui.path} and POST ${PUSH_PATH_PREFIX}<namespace>/<name>`);
   const stop = async () => {
+    ui.hub.stop();
     await gitOps.controller.stop();
     await controller.stop();
     await elector?.release().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not release the leader lease'));
@@ -95,6 +101,7 @@ export async function startController(
     // GitSources first: a write-back asked for by the first Canary reconciles must find them.
     await gitOps.controller.start();
     await controller.start();
+    ui.hub.start();
   })();
   return { controller, gitSources: gitOps.controller, port, stop, started, ...(elector ? { lostLeadership } : {}) };
 }

@@ -1,5 +1,6 @@
 import { InformerCache, keeperFor } from './informer-cache.js';
 import { deepCopy } from './json.js';
+import { parseFieldSelector } from './field-selector.js';
 import { parseLabelSelector } from './label-selector.js';
 import type { MemoryStore } from './memory-store.js';
 import type { Informer, InformerHandler, InformerOptions, KubeObject, ResourceType, WatchEventType } from './types.js';
@@ -29,11 +30,13 @@ export class MemoryInformer implements Informer {
   ) {
     this.cache = new InformerCache(keeperFor(options));
     const selector = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(options.fieldSelector);
     this.matches = (obj) =>
       obj.apiVersion === type.apiVersion &&
       obj.kind === type.kind &&
       (!options.namespace || obj.metadata.namespace === options.namespace) &&
-      selector(obj.metadata.labels);
+      selector(obj.metadata.labels) &&
+      fields(obj);
   }
 
   start(): Promise<void> {

@@ -3,6 +3,7 @@ import { KubeError } from './errors.js';
 import { EventRecorder } from './event-recorder.js';
 import { deepCopy, isObject } from './json.js';
 import { applyJsonPatch } from './json-patch.js';
+import { parseFieldSelector } from './field-selector.js';
 import { parseLabelSelector } from './label-selector.js';
 import { applyObject } from './memory-apply.js';
 import { MemoryInformer } from './memory-informer.js';
@@ -80,7 +81,8 @@ export class MemoryKube implements KubeClient {
   list(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
     return inContext('list', describeType(type, options.namespace), async () => {
       const selector = parseLabelSelector(options.labelSelector);
-      return this.store.list(type, options.namespace).filter((o) => selector(o.metadata.labels)).map(deepCopy);
+      const fields = parseFieldSelector(options.fieldSelector);
+      return this.store.list(type, options.namespace).filter((o) => selector(o.metadata.labels) && fields(o)).map(deepCopy);
     });
   }
 

@@ -24,11 +24,11 @@ export class RealListWatch implements ListWatchSource {
   ) {}
 
   async list(): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    return RealListWatch.listAll(this.rest, this.type, await this.path(), this.options.labelSelector, this.options.metadataOnly ? METADATA_LIST : undefined);
+    return RealListWatch.listAll(this.rest, this.type, await this.path(), this.options.labelSelector, this.options.metadataOnly ? METADATA_LIST : undefined, this.options.fieldSelector);
   }
 
   async watch(resourceVersion: string, onEvent: (event: ListWatchEvent) => void, signal: AbortSignal): Promise<void> {
-    const req = { path: await this.path(), resourceVersion, labelSelector: this.options.labelSelector, timeoutSeconds: watchSeconds(), ...(this.options.metadataOnly ? { accept: METADATA_WATCH } : {}) };
+    const req = { path: await this.path(), resourceVersion, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector, timeoutSeconds: watchSeconds(), ...(this.options.metadataOnly ? { accept: METADATA_WATCH } : {}) };
     await runWatch(
       this.rest,
       req,
@@ -41,12 +41,12 @@ export class RealListWatch implements ListWatchSource {
   }
 
   /** Every page of a list; items get apiVersion and kind, which list responses leave out. */
-  static async listAll(rest: RestClient, type: ResourceType, path: string, labelSelector?: string, accept?: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+  static async listAll(rest: RestClient, type: ResourceType, path: string, labelSelector?: string, accept?: string, fieldSelector?: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const items: KubeObject[] = [];
     let resourceVersion = '';
     let continueToken: string | undefined;
     do {
-      const query = { labelSelector, limit: String(PAGE_SIZE), continue: continueToken };
+      const query = { labelSelector, fieldSelector, limit: String(PAGE_SIZE), continue: continueToken };
       const page = await rest.request({ method: 'GET', path, query, ...(accept ? { accept } : {}) });
       const metadata = isObject(page) && isObject(page.metadata) ? page.metadata : {};
       for (const item of isObject(page) && Array.isArray(page.items) ? page.items : []) {

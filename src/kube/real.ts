@@ -70,7 +70,7 @@ export class RealKube implements KubeClient {
     return inContext('list', describeType(type, options.namespace), async () => {
       const info = await this.discovery.resolve(type);
       const path = resourcePath(type.apiVersion, info, { namespace: options.namespace });
-      return (await RealListWatch.listAll(this.rest, type, path, options.labelSelector)).items;
+      return (await RealListWatch.listAll(this.rest, type, path, options.labelSelector, undefined, options.fieldSelector)).items;
     });
   }
 

@@ -23,6 +23,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
+  /** Equality field selector ("involvedObject.kind=Canary"), for kinds whose fields the API server indexes (Events). */
+  fieldSelector?: string;
 }
 
 /** What an informer keeps of each object: memory grows with the cluster, so only what is read. */

@@ -12,6 +12,7 @@ export interface WatchRequest {
   path: string;
   resourceVersion: string;
   labelSelector?: string;
+  fieldSelector?: string;
   /** The server ends the watch after this long; the informer then watches again. */
   timeoutSeconds: number;
   accept?: string;
@@ -29,6 +30,7 @@ export async function runWatch(rest: RestClient, req: WatchRequest, onEvent: (e:
     allowWatchBookmarks: 'true',
     timeoutSeconds: String(req.timeoutSeconds),
     labelSelector: req.labelSelector,
+    fieldSelector: req.fieldSelector,
   };
   // Bookmarks arrive about once a minute, so a minute of silence past the timeout means a dead connection.
   const res = await rest.stream({ method: 'GET', path: req.path, query, timeoutMs: (req.timeoutSeconds + 60) * 1000, ...(req.accept ? { accept: req.accept } : {}) }, signal);

@@ -18,6 +18,9 @@ describe('pennant run', () => {
       expect((await get('/healthz')).status).toBe(200);
       const metrics = await (await get('/metrics')).text();
       expect(metrics).toMatch(/^pennant_info\{version="[^"]+",provider="kubernetes"\} 1$/m);
+      // The web view, read-only, on the same port, from the controller's informer cache.
+      expect(await (await get('/ui/api/canaries')).json()).toMatchObject({ rows: expect.any(Array), actions: false, ready: true });
+      expect((await get('/ui/')).headers.get('content-security-policy')).toContain("script-src 'self'");
       const logLine = output.split('\n').find((l) => l.includes('controller started'));
       expect(JSON.parse(logLine ?? '{}')).toMatchObject({ level: 'info', component: 'pennant' });
     } finally {

@@ -10,6 +10,7 @@ import { main } from '../../../src/cli/main.js';
 import { MIGRATE_SETTINGS } from '../../../src/cli/migrate.js';
 import { SIMULATE_SETTINGS } from '../../../src/cli/simulate.js';
 import { STATUS_SETTINGS } from '../../../src/cli/status.js';
+import { UI_SETTINGS } from '../../../src/cli/ui.js';
 import { VALIDATE_SETTINGS } from '../../../src/cli/validate.js';
 import { PROMOTE_SETTINGS, VERB_SETTINGS } from '../../../src/cli/verbs.js';
 import { RUN_SETTINGS } from '../../../src/controller/config.js';
@@ -86,6 +87,11 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['abort', '--context', '', '--context: "" is empty'],
   ['abort', '--namespace', '-x', '--namespace: "-x" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
   ['abort', '--wait', '2h', '--wait: "2h" is not a duration from 0ms to 1h'],
+  ['ui', '--kubeconfig', join(dir, 'missing'), `--kubeconfig: "${join(dir, 'missing')}" is not a file (no such file, or a directory)`],
+  ['ui', '--context', '', '--context: "" is empty'],
+  ['ui', '--namespace', 'Web', '--namespace: "Web" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
+  ['ui', '--port', '70000', '--port: "70000" is not a port (1-65535, or 0 for any free port)'],
+  ['ui', '--address', '', '--address: "" is empty'],
 ];
 
 const guard = (command: string, flag: string): string[] => (command === 'run' && flag !== '--kubeconfig' ? ['--kubeconfig', KUBECONFIG] : []);
@@ -114,7 +120,7 @@ describe('a flag with a bad value', () => {
 
   it.each<[string, Settings]>([
     ['run', RUN_SETTINGS], ['demo', DEMO_SETTINGS], ['validate', VALIDATE_SETTINGS], ['migrate', MIGRATE_SETTINGS], ['simulate', SIMULATE_SETTINGS], ['status', STATUS_SETTINGS],
-    ['promote', PROMOTE_SETTINGS], ['abort', VERB_SETTINGS],
+    ['promote', PROMOTE_SETTINGS], ['abort', VERB_SETTINGS], ['ui', UI_SETTINGS],
   ])('every flag of %s that takes a value has a row above', (command, settings) => {
     const flags = Object.entries(settings).filter(([, s]) => s.value !== undefined).map(([key]) => flagOf(key));
     expect(new Set(BAD_FLAGS.filter(([c]) => c === command).map(([, flag]) => flag))).toEqual(new Set(flags));

@@ -9,7 +9,7 @@ import { EXIT } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const USER_COMMANDS = ['status', 'promote', 'abort', 'pause', 'resume', 'retry', 'migrate', 'validate', 'simulate', 'run', 'demo'];
+const USER_COMMANDS = ['status', 'promote', 'abort', 'pause', 'resume', 'retry', 'migrate', 'validate', 'simulate', 'run', 'demo', 'ui'];
 
 async function help(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';

@@ -15,6 +15,7 @@ import type {
   ApplyOptions, EventInput, Informer, KubeClient, KubeObject, ListOptions, ObjectRef, PatchType, ResourceType,
 } from '../../../src/kube/types.js';
 import { LogNotifier } from '../../../src/notify/index.js';
+import { CANARY as CANARY_TYPE, webView } from '../../../src/ui/index.js';
 import { setImage, waitForPhase } from '../../scenarios/helpers.js';
 import { grantsOfPermissions, resourceOf } from './rbac.js';
 import { IO_WAIT } from '../../harness/wait.js';
@@ -123,6 +124,11 @@ describe('the controller on an in-memory cluster', () => {
       rules: canaryProblems,
     });
     await controller.start();
+    // The web view at /ui, as pennant run wires it: a page asks for a Canary's Events.
+    const ui = webView({ canaries: { list: () => controller.cache.list(CANARY_TYPE), onChange: (handler) => controller.cache.onChange(CANARY_TYPE, handler) }, kube: recording });
+    ui.hub.start();
+    await ui.hub.ensureEvents();
+    ui.hub.stop();
     await vi.waitFor(async () => expect(await memory.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: NS, name: 'backend' })).not.toBeNull(), { ...IO_WAIT, interval: 100 });
     for (const ref of INGRESS_ROUTED) {
       await vi.waitFor(async () => expect(await memory.get({ ...ref, namespace: NS }), ref.kind).not.toBeNull(), { ...IO_WAIT, interval: 100 });

@@ -170,6 +170,22 @@ describe('RealKube over HTTP (fake API server)', () => {
       informer.stop();
     });
 
+    it('sends a field selector with the list and the watch (the web view watches only the Canaries\' Events)', async () => {
+      const eventsPath = '/api/v1/namespaces/ns/events';
+      server.route = (req) => {
+        if (req.path !== eventsPath) return undefined;
+        if (req.query.get('watch') !== 'true') return { status: 200, body: { metadata: { resourceVersion: '5' }, items: [] } };
+        return { stream: (res) => res.writeHead(200).flushHeaders() };
+      };
+      const selector = 'involvedObject.kind=Canary';
+      const informer = kube.informer({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'ns', fieldSelector: selector });
+      await informer.start();
+      await vi.waitFor(() => expect(server.requestsTo(eventsPath).map((r) => [r.query.get('watch'), r.query.get('fieldSelector')])).toEqual([[null, selector], ['true', selector]]), IO_WAIT);
+      informer.stop();
+      await kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'ns', fieldSelector: selector });
+      expect(server.requestsTo(eventsPath).at(-1)?.query.get('fieldSelector')).toBe(selector);
+    });
+
     it('counts a restart when the watch request fails, then watches again', async () => {
       let watches = 0;
       server.route = (req) => {
