@@ -57,6 +57,7 @@ const BAD_FLAGS: [string, string, string, string][] = [
   ['run', '--slack-channel', '', '--slack-channel: "" is empty'],
   ['run', '--slack-user', '', '--slack-user: "" is empty'],
   ['run', '--msteams-url', `ftp://${SECRET}`, '--msteams-url: the value given (a secret, not shown) is not an http(s) URL (e.g. https://example.webhook.office.com/...)'],
+  ['run', '--alert-link', 'grafana/d/canary', '--alert-link: "grafana/d/canary" is not an http(s) URL (e.g. https://grafana.example.com/d/canary?var-canary={name})'],
   ['run', '--leader-election-namespace', '-x', '--leader-election-namespace: "-x" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
   ['run', '--identity', '', '--identity: "" is empty'],
   ['run', '--gitops-cache-dir', '', '--gitops-cache-dir: "" is empty'],
