@@ -66,7 +66,9 @@ export const DEFAULT_PROVIDER: Provider = 'kubernetes';
 export const SUPPORTED_TARGET_KINDS: readonly TargetKind[] = ['Deployment'];
 
 /** MetricTemplate `provider.type`s the metric factory can query. */
-export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = ['prometheus'];
+export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = [
+  'prometheus', 'datadog', 'cloudwatch', 'newrelic', 'graphite', 'influxdb', 'dynatrace', 'stackdriver', 'splunk',
+];
 
 /** AlertProvider `type`s the notifier factory can post to: all of Flagger's, plus `generic`. */
 export const SUPPORTED_ALERT_PROVIDERS = ALERT_PROVIDER_TYPES;
