@@ -5,6 +5,9 @@ import { type Credentials, DEFAULT_INTERVAL_MS, type MetricProvider, type Metric
 
 const WINDOW_INTERVALS = 10;
 const TARGET = 'GraniteServiceVersion20100801.GetMetricData';
+/** Flagger's docs show templates without a secretRef (the SDK's default chain): those fail each check, saying why. */
+const AMBIENT_UNSUPPORTED = 'no provider.secretRef: Pennant does not take AWS credentials from its environment (IRSA, instance roles) yet; '
+  + 'set provider.secretRef to a Secret with aws_access_key_id and aws_secret_access_key';
 
 /**
  * CloudWatch's GetMetricData (docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/
@@ -19,9 +22,10 @@ export function cloudwatchProvider(spec: MetricProviderSpec, credentials: Creden
   if (!region) throw new MetricError('Config', 'cloudwatch needs provider.region (e.g. us-east-1)');
   if (!/^[a-z0-9-]+$/.test(region)) throw new MetricError('Config', `cloudwatch provider.region "${region}" is not a region name`);
   const base = baseUrl('cloudwatch', spec.address, `https://monitoring.${region}.amazonaws.com`);
-  const aws = awsCredentials(credentials);
+  const aws = credentials === undefined ? undefined : awsCredentials(credentials);
   const windowMs = WINDOW_INTERVALS * (options.intervalMs ?? DEFAULT_INTERVAL_MS);
   const call = (payload: Record<string, unknown>, now: Date): HttpRequest => {
+    if (aws === undefined) throw new MetricError('Config', AMBIENT_UNSUPPORTED);
     const body = JSON.stringify(payload);
     const url = new URL(`${base.toString().replace(/\/$/, '')}/`);
     const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': TARGET, accept: 'application/json' };

@@ -4,6 +4,8 @@ import { baseUrl, describeBase, endpoint, finite, type HttpAnswer, httpMetricPro
 import type { Credentials, MetricProvider, MetricProviderSpec, ProviderOptions } from './provider.js';
 
 export const STACKDRIVER_DEFAULT_ADDRESS = 'https://monitoring.googleapis.com';
+const WORKLOAD_IDENTITY_UNSUPPORTED = 'no provider.secretRef: Pennant does not use workload identity yet; '
+  + 'set provider.secretRef to a Secret with project and serviceAccountKey';
 
 /**
  * Google Cloud Monitoring's MQL query (`POST /v3/projects/<project>/timeSeries:query`, cloud.google.com/
@@ -14,18 +16,20 @@ export const STACKDRIVER_DEFAULT_ADDRESS = 'https://monitoring.googleapis.com';
  */
 export function stackdriverProvider(spec: MetricProviderSpec, credentials: Credentials | undefined, options: ProviderOptions = {}): MetricProvider {
   const base = baseUrl('stackdriver', spec.address, STACKDRIVER_DEFAULT_ADDRESS);
-  const project = requireKey('stackdriver', credentials, 'project');
-  if (!/^[a-z][a-z0-9-]{4,61}[a-z0-9]$|^\d+$/.test(project)) throw new MetricError('Config', `stackdriver credentials: project "${project}" is not a project id`);
-  const tokens = new GoogleTokenSource(parseServiceAccountKey(requireKey('stackdriver', credentials, 'serviceAccountKey')));
-  const ask = async (query: string, signal: AbortSignal) => ({
-    method: 'POST' as const,
+  const account = credentials === undefined ? undefined : serviceAccount(credentials);
+  const ask = async (query: string, signal: AbortSignal) => {
+    if (account === undefined) throw new MetricError('Config', WORKLOAD_IDENTITY_UNSUPPORTED);
+    const { project, tokens } = account;
+    return {
+      method: 'POST' as const,
     url: endpoint(base, `/v3/projects/${project}/timeSeries:query`),
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${await tokens.token(signal)}` },
-    body: JSON.stringify({ query }),
-  });
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${await tokens.token(signal)}` },
+      body: JSON.stringify({ query }),
+    };
+  };
   return httpMetricProvider({
     type: 'stackdriver',
-    where: `stackdriver at ${describeBase(base)} (project ${project})`,
+    where: `stackdriver at ${describeBase(base)}${account ? ` (project ${account.project})` : ''}`,
     timeoutMs: options.timeoutMs,
     insecureSkipVerify: spec.insecureSkipVerify,
     request: (query, _at, signal) => ask(query, signal),
@@ -34,6 +38,12 @@ export function stackdriverProvider(spec: MetricProviderSpec, credentials: Crede
     onlineRequest: (signal) => ask('', signal),
     online: (answer) => answer.status === 200 || answer.status === 400,
   });
+}
+
+function serviceAccount(credentials: Credentials): { project: string; tokens: GoogleTokenSource } {
+  const project = requireKey('stackdriver', credentials, 'project');
+  if (!/^[a-z][a-z0-9-]{4,61}[a-z0-9]$|^\d+$/.test(project)) throw new MetricError('Config', `stackdriver credentials: project "${project}" is not a project id`);
+  return { project, tokens: new GoogleTokenSource(parseServiceAccountKey(requireKey('stackdriver', credentials, 'serviceAccountKey'))) };
 }
 
 export function readStackdriverAnswer(answer: HttpAnswer): number | null {

@@ -6,19 +6,13 @@ import {
 } from '../../../src/api/index.js';
 import { controllerConfig } from '../../../src/controller/config.js';
 import { builtinObserverFor, createMetricProvider, renderBuiltinQuery } from '../../../src/metrics/index.js';
+import { EVERY_METRIC_CREDENTIAL } from '../metrics/every-credential.js';
 import { FORMATS } from '../../../src/notify/factory.js';
 import { routerFor } from '../../../src/routers/index.js';
 import { workloadFor } from '../../../src/workloads/index.js';
 import { cluster, makeCanary } from '../workloads/fixtures.js';
 
 const { client, cache } = await cluster([]);
-/** Every provider's secretRef keys, so that only an unsupported type fails to build. */
-const EVERY_CREDENTIAL = {
-  token: 't', org: 'o', username: 'u', password: 'p', datadog_api_key: 'k', datadog_application_key: 'k', newrelic_account_id: '1',
-  newrelic_query_key: 'k', dynatrace_token: 't', sf_token_key: 't', aws_access_key_id: 'AKID', aws_secret_access_key: 's',
-  project: 'my-project', serviceAccountKey: JSON.stringify({ client_email: 'pennant@my-project.iam.gserviceaccount.com', private_key: 'pem' }),
-};
-
 const thrown = (build: () => unknown): string | undefined => {
   try {
     build();
@@ -54,7 +48,7 @@ describe('the capability table and the factories agree', () => {
   });
 
   it.each(METRIC_PROVIDER_TYPES)('MetricTemplate provider.type %s: the metric factory queries it exactly when the table lists it', (type) => {
-    const error = thrown(() => createMetricProvider({ type, address: 'http://127.0.0.1:9090', region: 'us-east-1' }, EVERY_CREDENTIAL));
+    const error = thrown(() => createMetricProvider({ type, address: 'http://127.0.0.1:9090', region: 'us-east-1' }, EVERY_METRIC_CREDENTIAL));
     expect(error).toBe(SUPPORTED_METRIC_PROVIDERS.includes(type) ? undefined : unsupportedMetricProvider(type));
   });
 

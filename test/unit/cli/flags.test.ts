@@ -130,6 +130,7 @@ const BAD_ENV: [string, string, string][] = [
   ['PENNANT_LOG_LEVEL', 'INFO', 'PENNANT_LOG_LEVEL: "INFO" is not one of: trace, debug, info, warn, error'],
   ['PENNANT_SLACK_URL', SECRET, 'PENNANT_SLACK_URL: the value given (a secret, not shown) is not an http(s) URL (e.g. https://hooks.slack.com/services/...)'],
   ['PENNANT_MSTEAMS_URL', SECRET, 'PENNANT_MSTEAMS_URL: the value given (a secret, not shown) is not an http(s) URL (e.g. https://example.webhook.office.com/...)'],
+  ['PENNANT_ALERT_LINK', 'javascript:alert(1)', 'PENNANT_ALERT_LINK: "javascript:alert(1)" is not an http(s) URL (e.g. https://grafana.example.com/d/canary?var-canary={name})'],
   ['PENNANT_LEADER_ELECT', 'maybe', 'PENNANT_LEADER_ELECT: "maybe" is not true or false'],
   ['PENNANT_LEADER_ELECTION_NAMESPACE', 'kube_system', 'PENNANT_LEADER_ELECTION_NAMESPACE: "kube_system" is not a namespace name (lowercase letters, digits and "-"; at most 63)'],
   ['PENNANT_SHARD', '-x', 'PENNANT_SHARD: "-x" is not a shard name (a label value: letters, digits, "-", "_", "."; at most 63)'],
