@@ -23,7 +23,7 @@ export function newrelicProvider(spec: MetricProviderSpec, credentials: Credenti
     where: `newrelic at ${describeBase(base)}`,
     timeoutMs: options.timeoutMs,
     insecureSkipVerify: spec.insecureSkipVerify,
-    request: (query) => ask(`${query} SINCE ${since} seconds ago`),
+    request: (query) => ask(`${query.trim()} SINCE ${since} seconds ago`),
     read: (answer) => readNewRelicAnswer(answer),
     onlineRequest: () => ask('SELECT * FROM Metric'),
   });
