@@ -14,6 +14,10 @@ export const alertProviderSpec = z.object({
   address: z.string().optional().describe('Webhook URL; prefer secretRef, URLs are secrets'),
   proxy: z.string().optional(),
   secretRef: namedRef.optional().describe('Secret holding `address` (wins over spec.address) and optional `token`'),
+  link: z
+    .url({ protocol: /^https?$/, error: 'spec.link must be an http(s) URL (e.g. https://grafana.example.com/d/canary?var-namespace={namespace}&var-canary={name})' })
+    .optional()
+    .describe('Pennant: a link shown in Slack and Teams messages (a button); {namespace} and {name} become the Canary\'s. Wins over --alert-link'),
 });
 export type AlertProviderSpec = z.infer<typeof alertProviderSpec>;
 

@@ -66,7 +66,17 @@ export const DEFAULT_PROVIDER: Provider = 'kubernetes';
 export const SUPPORTED_TARGET_KINDS: readonly TargetKind[] = ['Deployment'];
 
 /** MetricTemplate `provider.type`s the metric factory can query. */
-export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = ['prometheus'];
+export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = [
+  'prometheus', 'datadog', 'cloudwatch', 'newrelic', 'graphite', 'influxdb', 'dynatrace', 'stackdriver', 'splunk',
+];
+
+/**
+ * The MetricTemplate fields each provider cannot do without (its Secret's keys are checked when a
+ * check runs: validate does not read Secrets). The providers refuse the same (src/metrics/).
+ */
+export const METRIC_PROVIDER_REQUIRES: Readonly<Partial<Record<MetricProviderType, readonly ('address' | 'region')[]>>> = {
+  graphite: ['address'], influxdb: ['address'], dynatrace: ['address'], splunk: ['address'], cloudwatch: ['region'],
+};
 
 /** AlertProvider `type`s the notifier factory can post to: all of Flagger's, plus `generic`. */
 export const SUPPORTED_ALERT_PROVIDERS = ALERT_PROVIDER_TYPES;

@@ -1,7 +1,7 @@
 import { adaptToProvider } from './adaptation.js';
 import type { CanarySpec, Provider } from './canary.js';
 import {
-  BUILTIN_METRICS, type MetricProviderType, providerSupport, SUPPORTED_METRIC_PROVIDERS, SUPPORTED_PROVIDERS,
+  BUILTIN_METRICS, METRIC_PROVIDER_REQUIRES, type MetricProviderType, providerSupport, SUPPORTED_METRIC_PROVIDERS, SUPPORTED_PROVIDERS,
   SUPPORTED_TARGET_KINDS, type TargetKind, unsupportedMetricProvider, unsupportedProvider, unsupportedTargetKind,
 } from './capabilities.js';
 import { errorIssue, type ValidationIssue, warningIssue } from './issues.js';
@@ -41,13 +41,34 @@ function targetKindIssues(kind: TargetKind): ValidationIssue[] {
   return [errorIssue({ path: ['spec', 'targetRef', 'kind'], message: unsupportedTargetKind(kind), hint: 'Pennant runs canaries of Deployments; other target kinds are planned' })];
 }
 
-/** A MetricTemplate of a type the metric factory cannot query would fail every check that uses it. */
+/** A MetricTemplate of a type the metric factory cannot query, or without what its provider needs, would fail every check that uses it. */
 export function checkMetricTemplateSupport(spec: MetricTemplateSpec): ValidationIssue[] {
   const type: MetricProviderType = spec.provider.type;
-  if (SUPPORTED_METRIC_PROVIDERS.includes(type)) return [];
-  return [errorIssue({
-    path: ['spec', 'provider', 'type'],
-    message: unsupportedMetricProvider(type),
-    hint: 'Pennant queries Prometheus only, for now: every check using this template would fail; write the query for Prometheus',
-  })];
+  if (!SUPPORTED_METRIC_PROVIDERS.includes(type)) {
+    return [errorIssue({
+      path: ['spec', 'provider', 'type'],
+      message: unsupportedMetricProvider(type),
+      hint: `every check using this template would fail; write the query for one of ${SUPPORTED_METRIC_PROVIDERS.join(', ')}`,
+    })];
+  }
+  const missing = (METRIC_PROVIDER_REQUIRES[type] ?? []).filter((field) => !spec.provider[field]?.trim());
+  const issues = missing.map((field) => errorIssue({
+    path: ['spec', 'provider', field],
+    message: `${type} needs provider.${field}`,
+    hint: field === 'region' ? 'the AWS region of the metrics, e.g. us-east-1' : `the URL of the ${type} API`,
+  }));
+  const address = spec.provider.address?.trim();
+  if (address && !isProviderUrl(address, type)) {
+    issues.push(errorIssue({ path: ['spec', 'provider', 'address'], message: `provider.address "${address}" is not an http(s) URL`, hint: 'e.g. https://metrics.example.com (placeholders such as <REALM> must be filled in)' }));
+  }
+  return issues;
+}
+
+function isProviderUrl(address: string, type: MetricProviderType): boolean {
+  try {
+    const { protocol } = new URL(address);
+    return protocol === 'http:' || protocol === 'https:' || (type === 'splunk' && (protocol === 'ws:' || protocol === 'wss:'));
+  } catch {
+    return false;
+  }
 }

@@ -48,6 +48,7 @@ export const RUN_SETTINGS = {
   slackChannel: { value: 'name', env: 'PENNANT_SLACK_CHANNEL', help: 'channel of --slack-url (default general)', schema: text().optional() },
   slackUser: { value: 'name', env: 'PENNANT_SLACK_USER', help: 'username of --slack-url (default pennant)', schema: text().optional() },
   msteamsUrl: { value: 'url', env: 'PENNANT_MSTEAMS_URL', secret: true, help: 'Teams webhook for Canaries without analysis.alerts; wins over --slack-url (prefer the variable)', schema: httpUrl('https://example.webhook.office.com/...').optional() },
+  alertLink: { value: 'url', env: 'PENNANT_ALERT_LINK', help: 'link in Slack and Teams alerts ({namespace} and {name} filled in) when the AlertProvider sets no spec.link', schema: httpUrl('https://grafana.example.com/d/canary?var-canary={name}').optional() },
   /** Run several replicas: only the holder of the Lease acts, the others stand by. */
   leaderElect: { env: 'PENNANT_LEADER_ELECT', help: 'run several replicas: only the holder of the Lease acts', schema: onOff().default(false) },
   leaderElectionNamespace: { value: 'name', env: 'PENNANT_LEADER_ELECTION_NAMESPACE', help: 'namespace of the Lease (default: the pod\'s, else pennant-system)', schema: namespaceName().optional() },

@@ -214,6 +214,7 @@ export function alertNotifier(deps: AlertNotifierDeps): Notifier {
     logger: deps.logger,
     global: globalNotifierFrom(deps.config),
     clusterName: deps.config.clusterName,
+    alertLink: deps.config.alertLink,
     allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
     deliveries: alertDeliveries(deps.metrics.registry),
     recordEvent: (canary, event) => deps.kube.recordEvent({ regarding: canaryRef(canary), ...event }),

@@ -138,7 +138,7 @@ async function prepareTemplate(
       throw new MetricError('Config', `Secret ${namespace}/${spec.secretRef.name} (provider.secretRef) not found`);
     }
     const create = input.createProvider ?? createMetricProvider;
-    const provider = create(spec, credentials, { defaultAddress: defaultAddress(input), timeoutMs: input.queryTimeoutMs });
+    const provider = create(spec, credentials, { defaultAddress: defaultAddress(input), timeoutMs: input.queryTimeoutMs, intervalMs: parseDuration(vars.interval) });
     return { provider, query: renderQuery(query, vars), truncate: false };
   } catch (err) {
     const cause = asError(err);

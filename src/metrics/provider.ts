@@ -25,7 +25,12 @@ export interface ProviderOptions {
   /** Used when the spec has no address: `spec.metricsServer`, else the `--metrics-server` flag. */
   defaultAddress?: string;
   /** Per-query timeout in ms (default 5000, like Flagger). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
+  /** The check's interval: providers that ask for a time range (Datadog, CloudWatch…) size it from this. */
+  intervalMs?: number | undefined;
 }
+
+/** Without an interval (a provider built outside an analysis), ranges are sized from one minute. */
+export const DEFAULT_INTERVAL_MS = 60_000;
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { slackPayload } from './slack.js';
+import { slackPayload } from './slack-attachments.js';
 import type { ProviderFormat } from './types.js';
 
 /**

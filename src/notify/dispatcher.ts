@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Canary } from '../api/index.js';
 import type { ObjectReader } from '../workloads/types.js';
+import { templateImages } from './alert-details.js';
 import { errorMessage, NotifyError } from './errors.js';
 import { createNotifier, type NotifierOptions } from './factory.js';
 import type { GlobalNotifier } from './global.js';
@@ -28,6 +29,8 @@ export interface AlertDispatcherDeps {
   deliveries?: DeliveryCounter;
   /** A Kubernetes Event on the Canary when an alert could not be delivered. */
   recordEvent?: (canary: Canary, event: AlertEvent) => Promise<void>;
+  /** `--alert-link`: the link template of destinations whose AlertProvider sets no spec.link. */
+  alertLink?: string | undefined;
   /** Timeouts and retry (tests shorten them) and the clock of the generic payload. */
   delivery?: NotifierOptions;
   /** Replaced in tests; by default the provider type's notifier from the factory. */
@@ -51,7 +54,7 @@ export class AlertDispatcher implements Notifier {
   async post(notification: Notification): Promise<void> {
     try {
       await this.log.post(notification);
-      const n = this.withCluster(notification);
+      const n = this.withImages(this.withCluster(notification));
       const alerts = n.canary.spec.analysis.alerts ?? [];
       if (alerts.length === 0) {
         const global = this.deps.global;
@@ -75,7 +78,8 @@ export class AlertDispatcher implements Notifier {
     try {
       const resolved = await target();
       type = resolved.type;
-      const notifier = this.deps.notifierFor?.(resolved.type, resolved.destination) ?? createNotifier(resolved.type, resolved.destination, this.deps.delivery);
+      const destination = withLink(resolved.destination, this.deps.alertLink);
+      const notifier = this.deps.notifierFor?.(resolved.type, destination) ?? createNotifier(resolved.type, destination, this.deps.delivery);
       await notifier.post(n);
       this.deps.deliveries?.inc({ type, result: 'sent' });
     } catch (err) {
@@ -95,8 +99,23 @@ export class AlertDispatcher implements Notifier {
     }
   }
 
+  /** The target's images, from the informer cache; none when it cannot be read (the alert goes anyway). */
+  private withImages(n: Notification): Notification {
+    const { targetRef } = n.canary.spec;
+    let images: string[] = [];
+    try {
+      images = templateImages(this.deps.reader.get({ apiVersion: targetRef.apiVersion, kind: targetRef.kind }, n.canary.metadata.namespace ?? 'default', targetRef.name));
+    } catch {
+      // The reader's failure shows where it matters: resolving the AlertProvider reports it.
+    }
+    return images.length > 0 ? { ...n, images } : n;
+  }
+
   private withCluster(n: Notification): Notification {
     const cluster = this.deps.clusterName;
     return cluster ? { ...n, fields: { Cluster: cluster, ...n.fields } } : n;
   }
 }
+
+const withLink = (destination: Destination, fallback: string | undefined): Destination =>
+  destination.link || !fallback ? destination : { ...destination, link: fallback };

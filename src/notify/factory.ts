@@ -1,3 +1,4 @@
+import { alertDetails } from './alert-details.js';
 import { deliver, type DeliveryOptions } from './deliver.js';
 import { discord } from './discord.js';
 import { NotifyError } from './errors.js';
@@ -24,7 +25,7 @@ export class ProviderNotifier implements Notifier {
   ) {}
 
   async post(notification: Notification): Promise<void> {
-    const message = alertMessage(notification, (this.options.now ?? (() => new Date()))());
+    const message = alertMessage(notification, (this.options.now ?? (() => new Date()))(), this.destination.link);
     const body = this.format.payload(message, this.destination);
     await deliver(this.destination, this.url(), body, this.options);
   }
@@ -42,13 +43,14 @@ export function createNotifier(type: ProviderType, destination: Destination, opt
   return new ProviderNotifier(FORMATS[type], destination, options);
 }
 
-export function alertMessage(n: Notification, timestamp: Date): AlertMessage {
+export function alertMessage(n: Notification, timestamp: Date, linkTemplate?: string): AlertMessage {
   return {
     name: n.canary.metadata.name ?? '',
     namespace: n.canary.metadata.namespace ?? 'default',
     severity: n.severity,
     message: n.message,
     fields: n.fields,
+    details: alertDetails(n.canary, n.images ?? [], linkTemplate),
     timestamp,
   };
 }

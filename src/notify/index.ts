@@ -8,7 +8,9 @@ export { type GlobalNotifier, globalNotifierFrom, type GlobalNotifierFlags } fro
 export { alertDeliveries, type DeliveryCounter, type DeliveryResult } from './metrics.js';
 export { ALERT_PROVIDER, resolveAlertProvider, type ResolvedProvider, type ResolveOptions } from './resolve.js';
 export { subscribes } from './severity.js';
-export { slackPayload, SLACK_COLORS, type SlackPayload } from './slack.js';
+export { slackPayload, SLACK_COLORS, type SlackPayload } from './slack-attachments.js';
+export { slackBlocksPayload, type SlackBlocksPayload } from './slack.js';
+export { alertDetails, type AlertDetails, describeCheck, expandLink, type FailingCheck, templateImages } from './alert-details.js';
 export { discordUrl } from './discord.js';
 export { ROCKET_COLORS } from './rocket.js';
 export { msteamsPayload, type MSTeamsPayload } from './msteams.js';

@@ -72,6 +72,7 @@ function destinationOf(at: Where, spec: AlertProvider['spec']): Destination {
     username: nonEmpty(spec.username) ?? DEFAULT_USERNAME,
     ...(fromSecret.token ? { token: fromSecret.token } : {}),
     ...(nonEmpty(spec.proxy) ? { proxy: spec.proxy } : {}),
+    ...(spec.link ? { link: spec.link } : {}),
   };
 }
 

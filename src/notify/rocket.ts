@@ -1,4 +1,4 @@
-import { type SlackColors, slackPayload } from './slack.js';
+import { type SlackColors, slackPayload } from './slack-attachments.js';
 import type { ProviderFormat } from './types.js';
 
 /** Rocket.Chat's incoming webhooks take the Slack payload; Flagger colours it with hex codes. */

@@ -1,11 +1,14 @@
 import type { AlertProviderSpec, Canary, CanaryAnalysis } from '../api/index.js';
 import type { Severity } from '../engine/types.js';
+import type { AlertDetails } from './alert-details.js';
 
 export interface Notification {
   canary: Canary;
   severity: Severity;
   message: string;
   fields: Record<string, string>;
+  /** The target's images, when the sender could read the target (the dispatcher does). */
+  images?: string[];
 }
 
 /** Where alerts go: one implementation per alert provider type, chosen per Canary. */
@@ -27,6 +30,8 @@ export interface AlertMessage {
   message: string;
   /** In insertion order, which is the order the fields are shown. */
   fields: Record<string, string>;
+  /** Phase, weight, failing checks, images and link, for the formats that show them. */
+  details: AlertDetails;
   timestamp: Date;
 }
 
@@ -39,6 +44,8 @@ export interface Destination {
   proxy?: string;
   channel: string;
   username: string;
+  /** A link template (`{namespace}`, `{name}`): the AlertProvider's spec.link, else --alert-link. */
+  link?: string;
 }
 
 /** A provider type: the body it POSTs, and where (Discord appends `/slack` to the address). */

@@ -3,24 +3,30 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { ERROR_RATE_ANNOTATION } from '../../src/demo/traffic-annotations.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { z } from 'zod';
 import { type ReceivedMessage, type SlackStandIn, startSlackStandIn } from '../harness/index.js';
+import { slackBlockMessage } from '../unit/notify/schemas/block-kit.js';
 import { setImage, waitForPhase } from '../scenarios/helpers.js';
 import { RealStack } from './real-stack.js';
 
 const PHASE_TIMEOUT = 150_000;
 const SECRET_PATH = '/services/T000/B000/XXXXSECRETXXXX';
 
-interface SlackBody {
-  channel: string;
-  username: string;
-  icon_url: string;
-  icon_emoji: string;
-  attachments: { color: string; author_name: string; text: string; mrkdwn_in: string[]; fields: { title: string; value: string; short: boolean }[] }[];
-}
+type SlackBody = z.infer<typeof slackBlockMessage>;
+type Block = SlackBody['blocks'][number];
 
-const attachment = (m: ReceivedMessage) => (m.body as SlackBody).attachments[0];
-const text = (m: ReceivedMessage): string => attachment(m)?.text ?? '';
-const field = (m: ReceivedMessage, title: string) => attachment(m)?.fields.find((f) => f.title === title)?.value;
+const body = (m: ReceivedMessage): SlackBody | undefined => slackBlockMessage.safeParse(m.body).data;
+const blocks = (m: ReceivedMessage): Block[] => body(m)?.blocks ?? [];
+const unescape = (t: string): string => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const sectionTexts = (m: ReceivedMessage): string[] => blocks(m).flatMap((b) => (b.type === 'section' && b.text ? [unescape(b.text.text)] : []));
+/** The header: a severity mark and `name.namespace`. */
+const header = (m: ReceivedMessage): string => blocks(m).flatMap((b) => (b.type === 'header' ? [b.text.text] : []))[0] ?? '';
+const text = (m: ReceivedMessage): string => sectionTexts(m)[0] ?? '';
+const field = (m: ReceivedMessage, title: string): string | undefined => blocks(m)
+  .flatMap((b) => (b.type === 'section' ? b.fields ?? [] : []))
+  .map((f) => unescape(f.text))
+  .find((f) => f.startsWith(`*${title}*\n`))
+  ?.slice(title.length + 3);
 
 /**
  * Alerts end to end on the real control plane: a Secret holding the webhook URL, an AlertProvider
@@ -56,7 +62,7 @@ describe('alerts on the real control plane', () => {
     await waitForPhase(stack.kube, ns, 'Failed', PHASE_TIMEOUT);
     await slack.waitFor((m) => text(m).startsWith('Canary analysis failed'), 30_000);
 
-    const messages = slack.messages.filter((m) => attachment(m)?.author_name === `podinfo.${ns}`);
+    const messages = slack.messages.filter((m) => header(m).endsWith(` podinfo.${ns}`));
     expect(messages.map(text)).toEqual([
       'New Deployment detected, initialization completed.',
       'New revision detected, progressing canary analysis.',
@@ -66,20 +72,26 @@ describe('alerts on the real control plane', () => {
       expect(m.path).toBe(SECRET_PATH);
       expect(m.headers['content-type']).toBe('application/json');
       expect(m.headers.authorization).toBeUndefined();
-      expect(m.body).toMatchObject({ channel: 'deploys', username: 'pennant', icon_url: '', icon_emoji: ':rocket:' });
-      expect(attachment(m)).toMatchObject({ author_name: `podinfo.${ns}`, mrkdwn_in: ['text'] });
-      for (const f of attachment(m)?.fields ?? []) expect(f).toEqual({ title: expect.any(String), value: expect.any(String), short: false });
+      // Valid against the documented Block Kit schema, with the fallback text.
+      expect(slackBlockMessage.safeParse(m.body).error?.issues ?? []).toEqual([]);
+      expect(m.body).toMatchObject({ channel: 'deploys', username: 'pennant', icon_emoji: ':rocket:', text: `podinfo.${ns}: ${text(m)}` });
+      expect(field(m, 'Canary')).toBe('podinfo');
+      expect(field(m, 'Namespace')).toBe(ns);
     }
     const [initialized, revision, rolledBack] = messages as [ReceivedMessage, ReceivedMessage, ReceivedMessage];
-    expect(attachment(initialized)?.color).toBe('good');
+    expect(header(initialized)).toBe(`:large_green_circle: podinfo.${ns}`);
     expect(field(initialized, 'Target')).toBe(`Deployment/podinfo.${ns}`);
     expect(field(revision, 'Traffic routing')).toBe('Weight step: 10 max: 50');
-    expect(attachment(rolledBack)?.color).toBe('danger');
+    expect(header(rolledBack)).toBe(`:red_circle: podinfo.${ns}`);
     expect(field(rolledBack, 'Failed checks')).toBe('2');
-    // The failing metric, with its value against the threshold: "request-success-rate 71.2 < 99".
-    const successRate = field(rolledBack, 'request-success-rate') ?? '';
-    expect(successRate).toMatch(/^request-success-rate \d+(\.\d+)? < 99$/);
-    const value = Number(/ (\d+(?:\.\d+)?) </.exec(successRate)?.[1]);
+    expect(field(rolledBack, 'Phase')).toBe('Failed');
+    // The target's image, read from the cache.
+    expect(blocks(rolledBack)).toContainEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Image: `podinfo:6.0.2`' }] });
+    // The failing metric, with its value against the threshold: "request-success-rate: 71.2 (min 99)".
+    const failing = sectionTexts(rolledBack).find((t) => t.startsWith('*Failing checks*')) ?? '';
+    const successRate = /• \*request-success-rate\*: (\d+(?:\.\d+)?) \(min 99\)/.exec(failing);
+    expect(successRate, failing).not.toBeNull();
+    const value = Number(successRate?.[1]);
     expect(value).toBeGreaterThan(55);
     expect(value).toBeLessThan(85);
 

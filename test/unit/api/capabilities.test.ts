@@ -6,6 +6,7 @@ import {
 } from '../../../src/api/index.js';
 import { controllerConfig } from '../../../src/controller/config.js';
 import { builtinObserverFor, createMetricProvider, renderBuiltinQuery } from '../../../src/metrics/index.js';
+import { EVERY_METRIC_CREDENTIAL } from '../metrics/every-credential.js';
 import { FORMATS } from '../../../src/notify/factory.js';
 import { routerFor } from '../../../src/routers/index.js';
 import { workloadFor } from '../../../src/workloads/index.js';
@@ -47,7 +48,7 @@ describe('the capability table and the factories agree', () => {
   });
 
   it.each(METRIC_PROVIDER_TYPES)('MetricTemplate provider.type %s: the metric factory queries it exactly when the table lists it', (type) => {
-    const error = thrown(() => createMetricProvider({ type, address: 'http://127.0.0.1:9090' }, undefined));
+    const error = thrown(() => createMetricProvider({ type, address: 'http://127.0.0.1:9090', region: 'us-east-1' }, EVERY_METRIC_CREDENTIAL));
     expect(error).toBe(SUPPORTED_METRIC_PROVIDERS.includes(type) ? undefined : unsupportedMetricProvider(type));
   });
 

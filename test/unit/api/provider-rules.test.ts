@@ -78,15 +78,27 @@ describe('a Canary against the capability table', () => {
 });
 
 describe('a MetricTemplate against the capability table', () => {
-  const template = (type: string) => ({
-    apiVersion: 'pennant.dev/v1beta1', kind: 'MetricTemplate', metadata: { name: 'latency' }, spec: { provider: { type, address: 'http://x' }, query: 'up' },
+  const template = (type: string, provider: Record<string, string> = { address: 'http://x', region: 'us-east-1' }) => ({
+    apiVersion: 'pennant.dev/v1beta1', kind: 'MetricTemplate', metadata: { name: 'latency' }, spec: { provider: { type, ...provider }, query: 'up' },
   });
 
   it('of a type the metric factory cannot query is an error', () => {
-    expect(issues(template('datadog'))).toEqual(['error spec.provider.type: metric provider datadog is not supported yet (supported: prometheus)']);
+    expect(issues(template('keptn'))).toEqual(['error spec.provider.type: metric provider keptn is not supported yet (supported: prometheus, datadog, cloudwatch, newrelic, graphite, influxdb, dynatrace, stackdriver, splunk)']);
   });
 
-  it('of type prometheus is valid', () => {
-    expect(issues(template('prometheus'))).toEqual([]);
+  it.each([
+    ['influxdb', {}, ['error spec.provider.address: influxdb needs provider.address']],
+    ['graphite', { address: ' ' }, ['error spec.provider.address: graphite needs provider.address']],
+    ['cloudwatch', {}, ['error spec.provider.region: cloudwatch needs provider.region']],
+    ['dynatrace', { address: 'https://<ENV>.live.dynatrace.com' }, ['error spec.provider.address: provider.address "https://<ENV>.live.dynatrace.com" is not an http(s) URL']],
+    ['datadog', { address: 'ftp://datadog' }, ['error spec.provider.address: provider.address "ftp://datadog" is not an http(s) URL']],
+    ['splunk', { address: 'wss://stream.us1.signalfx.com' }, []],
+    ['datadog', {}, []],
+  ])('%s with %j: %j', (type, provider, expected) => {
+    expect(issues(template(type, provider))).toEqual(expected);
+  });
+
+  it.each(['prometheus', 'datadog', 'cloudwatch', 'newrelic', 'graphite', 'influxdb', 'dynatrace', 'stackdriver', 'splunk'])('of type %s is valid', (type) => {
+    expect(issues(template(type))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { canaryProblems } from '../../../src/controller/rules.js';
 import { parseCanary } from '../../../src/controller/validate-canary.js';
 import type { KubeObject, ResourceType } from '../../../src/kube/types.js';
 import { createMetricProvider } from '../../../src/metrics/index.js';
+import { EVERY_METRIC_CREDENTIAL } from '../metrics/every-credential.js';
 import { createNotifier } from '../../../src/notify/factory.js';
 import { resolveAlertProvider } from '../../../src/notify/resolve.js';
 import { routerFor } from '../../../src/routers/index.js';
@@ -45,7 +46,8 @@ function controllerOnTemplate(raw: KubeObject): Verdict {
   try {
     const template = readTemplate(readerOf(raw), raw.metadata.namespace ?? NS, raw.metadata.name ?? '');
     if (template === undefined) return { accepted: false, message: 'not found' };
-    createMetricProvider(template.spec.provider, template.spec.provider.secretRef ? {} : undefined, { defaultAddress: 'http://prometheus:9090' });
+    // The Secret as Flagger's docs describe it (validate cannot see Secrets): every provider's keys.
+    createMetricProvider(template.spec.provider, template.spec.provider.secretRef ? EVERY_METRIC_CREDENTIAL : undefined, { defaultAddress: 'http://prometheus:9090' });
   } catch (err) {
     return { accepted: false, message: messageOf(err) };
   }

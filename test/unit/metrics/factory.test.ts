@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_PROVIDER_TYPES } from '../../../src/api/index.js';
+import { METRIC_PROVIDER_TYPES, SUPPORTED_METRIC_PROVIDERS } from '../../../src/api/index.js';
 import { MetricError, PrometheusProvider, createMetricProvider } from '../../../src/metrics/index.js';
 import { closedPortUrl, json, startServer } from './local-server.js';
 import { runMetricProviderContract } from './provider-contract.js';
@@ -14,14 +14,14 @@ describe('createMetricProvider', () => {
     expect(() => createMetricProvider({ type: 'prometheus' }, undefined)).toThrow(/no address/);
   });
 
-  it.each(METRIC_PROVIDER_TYPES.filter((t) => t !== 'prometheus'))('refuses %s with an Unsupported error', (type) => {
+  it.each(METRIC_PROVIDER_TYPES.filter((t) => !SUPPORTED_METRIC_PROVIDERS.includes(t)))('refuses %s with an Unsupported error', (type) => {
     try {
       createMetricProvider({ type, address: 'http://x' }, undefined);
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(MetricError);
       expect((err as MetricError).code).toBe('Unsupported');
-      expect((err as MetricError).message).toBe(`metric provider ${type} is not supported yet (supported: prometheus)`);
+      expect((err as MetricError).message).toBe(`metric provider ${type} is not supported yet (supported: ${SUPPORTED_METRIC_PROVIDERS.join(', ')})`);
     }
   });
 });

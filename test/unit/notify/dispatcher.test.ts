@@ -5,6 +5,7 @@ import {
   AlertDispatcher, type AlertDispatcherDeps, type AlertEvent, alertDeliveries, type CanaryAlert, type Destination, globalNotifierFrom,
   type Notification, type ProviderType,
 } from '../../../src/notify/index.js';
+import type { KubeObject } from '../../../src/kube/types.js';
 import type { ObjectReader } from '../../../src/workloads/types.js';
 import { alertProviderObject, canaryWith, capturedLogger, notification, readerOf, secretObject } from './fixtures.js';
 import { startReceiver } from './receiver.js';
@@ -306,3 +307,37 @@ describe('AlertDispatcher: the global notifier', () => {
   });
 });
 
+
+describe('AlertDispatcher: details for the rich formats', () => {
+  const deployment = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo', namespace: 'test' },
+    spec: { template: { spec: { containers: [{ name: 'app', image: 'podinfo:6.0.2' }, { name: 'proxy', image: 'envoy:1.30' }], initContainers: [{ name: 'init', image: 'busybox:1.36' }] } } },
+  } as KubeObject;
+
+  it('the target\'s images from the cache (containers, then init containers)', async () => {
+    const { dispatcher, sent } = setup(readerOf(slackProvider('on-call'), deployment));
+    await dispatcher.post(notification('info', canaryWith([alert('on-call')])));
+    expect(sent[0]?.notification.images).toEqual(['podinfo:6.0.2', 'envoy:1.30', 'busybox:1.36']);
+  });
+
+  it('no target in the cache: no images, the alert still goes', async () => {
+    const { dispatcher, sent } = setup(readerOf(slackProvider('on-call')));
+    await dispatcher.post(notification('info', canaryWith([alert('on-call')])));
+    expect(sent[0]?.notification.images).toBeUndefined();
+  });
+
+  it('--alert-link is the link of AlertProviders without spec.link; spec.link wins', async () => {
+    const reader = readerOf(slackProvider('plain'), slackProvider('linked', { link: 'https://grafana.example.com/{name}' }));
+    const { dispatcher, sent } = setup(reader, { alertLink: 'https://dash.example.com/{namespace}' });
+    await dispatcher.post(notification('info', canaryWith([alert('plain'), alert('linked')])));
+    const links = Object.fromEntries(sent.map((s) => [s.destination.label, s.destination.link]));
+    expect(links).toEqual({ 'slack AlertProvider test/plain': 'https://dash.example.com/{namespace}', 'slack AlertProvider test/linked': 'https://grafana.example.com/{name}' });
+  });
+
+  it('an AlertProvider whose spec.link is not an http(s) URL is refused, naming the field', async () => {
+    const { dispatcher, sent, events } = setup(readerOf(slackProvider('on-call', { link: 'grafana/d/x' })));
+    await dispatcher.post(notification('info', canaryWith([alert('on-call')])));
+    expect(sent).toEqual([]);
+    expect(events[0]?.event.message).toContain('spec.link: spec.link must be an http(s) URL');
+  });
+});

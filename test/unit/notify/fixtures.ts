@@ -21,7 +21,7 @@ export function notification(severity: Notification['severity'] = 'info', canary
 }
 
 export const message = (severity: AlertMessage['severity'] = 'info'): AlertMessage => ({
-  name: 'podinfo', namespace: 'test', severity, message: 'New revision detected, progressing canary analysis.', fields: { ...FIELDS }, timestamp: new Date('2025-01-02T03:04:05.000Z'),
+  name: 'podinfo', namespace: 'test', severity, message: 'New revision detected, progressing canary analysis.', fields: { ...FIELDS }, details: { failingChecks: [], images: [] }, timestamp: new Date('2025-01-02T03:04:05.000Z'),
 });
 
 export const destination = (address: string, extra: Partial<Destination> = {}): Destination => ({

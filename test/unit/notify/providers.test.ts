@@ -25,19 +25,39 @@ const slackBody = (color: string) => ({
   ],
 });
 
-const teamsBody = (themeColor: string) => ({
-  '@type': 'MessageCard',
-  '@context': 'http://schema.org/extensions',
-  themeColor,
-  summary: 'podinfo.test',
-  sections: [
+const fact = (name: string, value: string) => ({ type: 'mrkdwn', text: `*${name}*\n${value}` });
+
+const slackBlocksBody = (mark: string) => ({
+  channel: 'general',
+  username: 'pennant',
+  icon_emoji: ':rocket:',
+  text: `podinfo.test: ${MESSAGE}`,
+  blocks: [
+    { type: 'header', text: { type: 'plain_text', text: `${mark} podinfo.test`, emoji: true } },
+    { type: 'section', text: { type: 'mrkdwn', text: MESSAGE } },
+    { type: 'section', fields: [fact('Canary', 'podinfo'), fact('Namespace', 'test'), fact('Target', 'Deployment/podinfo.test'), fact('Failed checks threshold', '5')] },
+  ],
+});
+
+const teamsBody = (color: string) => ({
+  type: 'message',
+  attachments: [
     {
-      activityTitle: MESSAGE,
-      activitySubtitle: 'podinfo.test',
-      facts: [
-        { name: 'Target', value: 'Deployment/podinfo.test' },
-        { name: 'Failed checks threshold', value: '5' },
-      ],
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      contentUrl: null,
+      content: {
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        type: 'AdaptiveCard',
+        version: '1.4',
+        body: [
+          { type: 'TextBlock', text: 'podinfo.test', wrap: true, weight: 'Bolder', size: 'Medium', color },
+          { type: 'TextBlock', text: MESSAGE, wrap: true },
+          { type: 'FactSet', facts: [
+            { title: 'Canary', value: 'podinfo' }, { title: 'Namespace', value: 'test' },
+            { title: 'Target', value: 'Deployment/podinfo.test' }, { title: 'Failed checks threshold', value: '5' },
+          ] },
+        ],
+      },
     },
   ],
 });
@@ -67,17 +87,18 @@ afterEach(async () => {
 
 const now = () => new Date('2025-01-02T03:04:05.000Z');
 
-describe('payloads: every provider type, as Flagger sends them (generic is Pennant\'s)', () => {
+describe('payloads: every provider type (Flagger\'s, but Block Kit for Slack, Adaptive Cards for Teams and generic of Pennant\'s own)', () => {
   it.each<[ProviderType, 'info' | 'warn' | 'error', string, unknown]>([
-    ['slack', 'info', SECRET_PATH, slackBody('good')],
-    ['slack', 'warn', SECRET_PATH, slackBody('good')],
-    ['slack', 'error', SECRET_PATH, slackBody('danger')],
+    ['slack', 'info', SECRET_PATH, slackBlocksBody(':large_green_circle:')],
+    ['slack', 'warn', SECRET_PATH, slackBlocksBody(':warning:')],
+    ['slack', 'error', SECRET_PATH, slackBlocksBody(':red_circle:')],
     ['discord', 'info', `${SECRET_PATH}/slack`, slackBody('good')],
     ['discord', 'error', `${SECRET_PATH}/slack`, slackBody('danger')],
     ['rocket', 'info', SECRET_PATH, slackBody('#0076D7')],
     ['rocket', 'error', SECRET_PATH, slackBody('#FF0000')],
-    ['msteams', 'warn', SECRET_PATH, teamsBody('0076D7')],
-    ['msteams', 'error', SECRET_PATH, teamsBody('FF0000')],
+    ['msteams', 'info', SECRET_PATH, teamsBody('Good')],
+    ['msteams', 'warn', SECRET_PATH, teamsBody('Warning')],
+    ['msteams', 'error', SECRET_PATH, teamsBody('Attention')],
     ['gchat', 'info', SECRET_PATH, gchatBody],
     ['gchat', 'error', SECRET_PATH, gchatBody],
     ['generic', 'info', SECRET_PATH, genericBody('info')],
@@ -97,10 +118,17 @@ describe('payloads: every provider type, as Flagger sends them (generic is Penna
     expect(receiver.requests[0]?.json).toMatchObject({ channel: 'on-call', username: 'canary-bot' });
   });
 
-  it('slack: no fields is an empty list', async () => {
+  it('discord and rocket: no fields is an empty list', async () => {
+    receiver = await startReceiver(200);
+    await createNotifier('discord', destination(receiver.url)).post({ ...notification(), fields: {} });
+    await createNotifier('rocket', destination(receiver.url)).post({ ...notification(), fields: {} });
+    expect(receiver.requests.map((r) => r.json)).toMatchObject([{ attachments: [{ fields: [] }] }, { attachments: [{ fields: [] }] }]);
+  });
+
+  it('slack: no fields leaves the canary and namespace facts', async () => {
     receiver = await startReceiver(200);
     await createNotifier('slack', destination(receiver.url)).post({ ...notification(), fields: {} });
-    expect(receiver.requests[0]?.json).toMatchObject({ attachments: [{ fields: [] }] });
+    expect(receiver.requests[0]?.json).toMatchObject({ blocks: [{ type: 'header' }, { type: 'section' }, { type: 'section', fields: [fact('Canary', 'podinfo'), fact('Namespace', 'test')] }] });
   });
 
   it.each([
