@@ -57,48 +57,96 @@ export interface Simulation {
  * the Canary is promoted or rolled back (or `maxIntervals` of the story have passed).
  */
 export async function simulate(input: SimulateInput): Promise<Simulation> {
-  const intervalMs = parseDuration(input.canary.spec.analysis.interval ?? '1m') ?? 60_000;
-  const clock = new SimulatedClock(Math.floor(Date.now() / 86_400_000) * 86_400_000);
-  const player = new StoryPlayer(input.story);
-  const errors: string[] = [];
-  let revisionAt: number | undefined;
-  let latest: KubeObject | undefined;
-  const interval = () => (revisionAt === undefined ? 0 : Math.floor((clock.now() - revisionAt) / intervalMs));
-  const moment = (): Moment => ({ interval: Math.max(1, interval()), weight: (latest?.status as { canaryWeight?: number } | undefined)?.canaryWeight ?? 0 });
-  const recorder = new TimelineRecorder(() => ({ seconds: (clock.now() - (revisionAt ?? clock.now())) / 1000, interval: interval() }), input.onEntry);
-  const stack = new InMemoryStack({
-    config: { provider: input.provider, workers: 1 },
-    logger: pino({ level: 'error' }, { write: (line: string) => void errors.push(reconcileError(line)) }),
-    clock,
-    callHook: storyHooks(player, moment),
-    answerQuery: storyPrometheus(input.canary, player, moment),
-  });
-  await stack.start();
-  const namespace = input.canary.metadata.namespace ?? 'default';
-  const informer = stack.kube.informer(CANARY, { namespace });
-  await informer.start();
-  const unsubscribe = informer.onChange((_type, obj) => {
-    latest = obj;
-    if (revisionAt !== undefined) recorder.observe(obj);
-  });
-  const phase = () => (latest?.status as { phase?: string } | undefined)?.phase ?? '';
+  const run = new SimulationRun(input);
+  await run.start();
   try {
-    for (const template of standInTemplates(input.canary, stack.prometheusUrl)) await stack.kube.create(template);
-    await stack.kube.create(podinfoDeployment(namespace, { image: RUNNING_IMAGE }, input.canary.spec.targetRef.name));
-    for (const object of referencedObjects(input.canary)) await stack.kube.create(object);
-    await stack.kube.create(input.manifest);
-    const limit = (input.story.maxIntervals ?? DEFAULT_MAX_INTERVALS) * intervalMs;
-    if (!(await drive(stack, clock, () => phase() === 'Initialized', clock.now() + limit))) throw new SimulationError(await initialisationProblem(stack, phase(), latest, errors));
-    revisionAt = clock.now();
-    await newRevision(stack, namespace, input.canary.spec.targetRef.name);
-    const finished = () => recorder.entries.some((e) => e.phase === 'Progressing') && (phase() === 'Succeeded' || phase() === 'Failed');
-    const done = await drive(stack, clock, finished, revisionAt + limit);
-    const seconds = (clock.now() - revisionAt) / 1000;
-    return { outcome: done ? (phase() as Outcome) : 'Unfinished', seconds, intervals: interval(), intervalSeconds: intervalMs / 1000, timeline: recorder.entries };
+    await run.createWorld();
+    return await run.rollOut();
   } finally {
-    unsubscribe();
-    informer.stop();
-    await stack.stop();
+    await run.stop();
+  }
+}
+
+/** One simulation: the in-memory stack on its simulated clock, what it saw of the Canary, and when the revision came. */
+class SimulationRun {
+  private readonly intervalMs: number;
+  private readonly limitMs: number;
+  private readonly namespace: string;
+  private readonly clock = new SimulatedClock(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+  private readonly errors: string[] = [];
+  private readonly recorder: TimelineRecorder;
+  private readonly stack: InMemoryStack;
+  private revisionAt: number | undefined;
+  private latest: KubeObject | undefined;
+  private stopWatching: () => void = () => undefined;
+
+  constructor(private readonly input: SimulateInput) {
+    this.intervalMs = parseDuration(input.canary.spec.analysis.interval ?? '1m') ?? 60_000;
+    this.limitMs = (input.story.maxIntervals ?? DEFAULT_MAX_INTERVALS) * this.intervalMs;
+    this.namespace = input.canary.metadata.namespace ?? 'default';
+    this.recorder = new TimelineRecorder(() => ({ seconds: this.seconds(), interval: this.interval() }), input.onEntry);
+    const player = new StoryPlayer(input.story);
+    const moment = (): Moment => ({ interval: Math.max(1, this.interval()), weight: (this.latest?.status as { canaryWeight?: number } | undefined)?.canaryWeight ?? 0 });
+    this.stack = new InMemoryStack({
+      config: { provider: input.provider, workers: 1 },
+      logger: pino({ level: 'error' }, { write: (line: string) => void this.errors.push(reconcileError(line)) }),
+      clock: this.clock,
+      callHook: storyHooks(player, moment),
+      answerQuery: storyPrometheus(input.canary, player, moment),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.stack.start();
+    const informer = this.stack.kube.informer(CANARY, { namespace: this.namespace });
+    await informer.start();
+    const unsubscribe = informer.onChange((_type, obj) => {
+      this.latest = obj;
+      if (this.revisionAt !== undefined) this.recorder.observe(obj);
+    });
+    this.stopWatching = () => {
+      unsubscribe();
+      informer.stop();
+    };
+  }
+
+  /** The Canary's target and what it refers to, then the Canary, until it is initialised. */
+  async createWorld(): Promise<void> {
+    const { kube } = this.stack;
+    for (const template of standInTemplates(this.input.canary, this.stack.prometheusUrl)) await kube.create(template);
+    await kube.create(podinfoDeployment(this.namespace, { image: RUNNING_IMAGE }, this.input.canary.spec.targetRef.name));
+    for (const object of referencedObjects(this.input.canary)) await kube.create(object);
+    await kube.create(this.input.manifest);
+    if (!(await drive(this.stack, this.clock, () => this.phase() === 'Initialized', this.clock.now() + this.limitMs))) {
+      throw new SimulationError(await initialisationProblem(this.stack, this.phase(), this.latest, this.errors));
+    }
+  }
+
+  /** A new revision, then the analysis until promotion, rollback or the story's last interval. */
+  async rollOut(): Promise<Simulation> {
+    this.revisionAt = this.clock.now();
+    await newRevision(this.stack, this.namespace, this.input.canary.spec.targetRef.name);
+    const finished = () => this.recorder.entries.some((e) => e.phase === 'Progressing') && ['Succeeded', 'Failed'].includes(this.phase());
+    const done = await drive(this.stack, this.clock, finished, this.revisionAt + this.limitMs);
+    const outcome: Outcome = done ? (this.phase() as Outcome) : 'Unfinished';
+    return { outcome, seconds: this.seconds(), intervals: this.interval(), intervalSeconds: this.intervalMs / 1000, timeline: this.recorder.entries };
+  }
+
+  async stop(): Promise<void> {
+    this.stopWatching();
+    await this.stack.stop();
+  }
+
+  private phase(): string {
+    return (this.latest?.status as { phase?: string } | undefined)?.phase ?? '';
+  }
+
+  private interval(): number {
+    return this.revisionAt === undefined ? 0 : Math.floor((this.clock.now() - this.revisionAt) / this.intervalMs);
+  }
+
+  private seconds(): number {
+    return (this.clock.now() - (this.revisionAt ?? this.clock.now())) / 1000;
   }
 }
 
