@@ -82,12 +82,13 @@ async function exchange(where: string, build: (signal: AbortSignal) => Promise<H
     });
     return { status: answer.status, contentType: String(answer.headers['content-type'] ?? ''), body: String(answer.data ?? '') };
   } catch (err) {
+    // Library errors are not kept as the cause: axios' carry the request, credential headers included.
     if (err instanceof MetricError) throw new MetricError(err.code, `${where}: ${err.message}`, { cause: err, status: err.status });
-    if (caller.aborted) throw new MetricError('Aborted', `${where}: query cancelled`, { cause: err });
-    if (limit.timedOut()) throw new MetricError('Timeout', `${where}: timed out after ${formatSeconds(timeoutMs)}`, { cause: err });
-    if (err instanceof AxiosError && err.code === AxiosError.ERR_BAD_RESPONSE) throw new MetricError('BadResponse', `${where}: ${err.message}`, { cause: err });
+    if (caller.aborted) throw new MetricError('Aborted', `${where}: query cancelled`);
+    if (limit.timedOut()) throw new MetricError('Timeout', `${where}: timed out after ${formatSeconds(timeoutMs)}`);
+    if (err instanceof AxiosError && err.code === AxiosError.ERR_BAD_RESPONSE) throw new MetricError('BadResponse', `${where}: ${err.message}`);
     const code = (err as { code?: unknown }).code;
-    throw new MetricError('Unreachable', `cannot reach ${where}: ${typeof code === 'string' ? code : errorMessage(err)}`, { cause: err });
+    throw new MetricError('Unreachable', `cannot reach ${where}: ${typeof code === 'string' ? code : errorMessage(err)}`);
   } finally {
     limit.dispose();
   }
