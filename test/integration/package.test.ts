@@ -39,6 +39,10 @@ describe('the packed npm package', () => {
     for (const absent of ['src', 'test', 'node_modules/tsx', 'node_modules/typescript', 'node_modules/vitest']) {
       expect(existsSync(join(installed, absent)), absent).toBe(false);
     }
+    // package.json "exports": the CLI's entry point is importable by the package's name.
+    const imported = spawnSync(process.execPath, ['--input-type=module', '-e', "const cli = await import('pennant'); process.stdout.write(typeof cli.main)"], { cwd: join(prefix, 'lib'), encoding: 'utf8' });
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toBe('function');
   });
 
   it('runs pennant --help, pennant run --help and pennant validate', () => {
