@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { runDemo } from '../demo/demo.js';
 import { duration } from '../util/setting-values.js';
 import { parseSettings, type Setting, settingsShape } from '../util/settings.js';
 import { type CliIo, EXIT } from './io.js';
@@ -24,6 +23,8 @@ export function registerDemo(program: Command, io: CliIo): void {
     .description('Run a canary release and a rollback offline: in-memory cluster, no Kubernetes needed');
   addSettings(command, DEMO_SETTINGS).addHelpText('after', EXAMPLES).action(async (flags: Record<string, unknown>) => {
     const { interval } = parseSettings(DEMO_SETTINGS, demoConfig, flags, {});
+    // Loaded when the command runs, as `pennant run` loads the controller.
+    const { runDemo } = await import('../demo/demo.js');
     const progress = progressFor(io);
     const outcome = await runDemo({ interval, print: (line) => progress.line(line), progress: (text) => progress.status(text) }).finally(() => progress.done());
     io.setExitCode(outcome.promoted && outcome.rolledBack ? EXIT.ok : EXIT.failed);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseControllerConfig, RUN_SETTINGS } from '../controller/config.js';
 import { createLogger } from '../controller/logger.js';
-import { startController } from '../controller/run.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { addSettings } from './options.js';
@@ -22,6 +21,8 @@ export function registerRun(program: Command, io: CliIo): void {
     .action(async (flags: Record<string, unknown>) => {
       const config = parseControllerConfig(flags, process.env);
       const logger = createLogger(config.logLevel);
+      // Loaded when the command runs: `pennant --help` and the other commands skip the controller's modules.
+      const { startController } = await import('../controller/run.js');
       // git runs with PATH, HOME and proxy settings from here (src/gitops/git.ts picks those few).
       const running = await startController(config, program.version() ?? '0.0.0', logger, process.env);
       const ending = await new Promise<'signal' | 'lost' | 'failed'>((resolve) => {

@@ -7,7 +7,7 @@ import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { waitForPhase } from '../scenarios/helpers.js';
 import { realKube, REPO } from './cluster.js';
-import { startController } from './controller-process.js';
+import { startController, statusOf } from './controller-process.js';
 import { ofKind, renderChart } from './helm.js';
 import { serviceAccountKubeconfig } from './service-account.js';
 
@@ -98,7 +98,7 @@ describe('the Helm chart on the real API server', () => {
     const controller = await startController(process.execPath, [join(REPO, 'bin/pennant.js'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: work, ...env } });
     const apps = `${NS}-apps`;
     try {
-      await expect.poll(async () => (await fetch(`http://127.0.0.1:${controller.port}/readyz`)).status, { timeout: 120_000 }).toBe(200);
+      await expect.poll(() => statusOf(controller.port, '/readyz'), { timeout: 120_000 }).toBe(200);
       const holder = async () => ((await admin.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: NS, name: 'pennant-leader' }))?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
       await expect.poll(holder, { timeout: 60_000 }).toBe(identity);
       await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: apps } });
@@ -106,6 +106,8 @@ describe('the Helm chart on the real API server', () => {
       await admin.create(podinfoCanary({ namespace: apps, interval: '5s', provider: 'kubernetes' }));
       await waitForPhase(admin, apps, 'Initialized', 120_000);
       expect(controller.output()).not.toMatch(/Forbidden/);
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- the controller's output:\n${controller.output().slice(-4000)}`);
     } finally {
       expect(await controller.stop()).toBe(0);
       await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: apps }).catch(() => undefined);

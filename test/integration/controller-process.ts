@@ -1,5 +1,10 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 
+/** The status of GET <path>, or 0 when the controller does not answer within 5 s. */
+export async function statusOf(port: number, path: string): Promise<number> {
+  return fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => 0);
+}
+
 export interface ControllerProcess {
   /** The port `pennant run --port 0` chose, from its "serving" log line. */
   port: number;
@@ -17,7 +22,9 @@ export async function startController(command: string, args: readonly string[], 
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const stop = async (): Promise<number | null> => {
     child.kill('SIGTERM');
-    return exited;
+    // A controller that does not stop within its grace period is a failure, not a hung test.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    return exited.finally(() => clearTimeout(killer));
   };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline && child.exitCode === null) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { podinfoCanary } from '../../src/demo/manifests.js';
 import { installPackage, packPackage } from '../harness/npm-package.js';
 import { realKube, REPO, yamlObjects } from './cluster.js';
-import { startController } from './controller-process.js';
+import { startController, statusOf } from './controller-process.js';
 import { serviceAccountKubeconfig } from './service-account.js';
 
 /** The image's user (Dockerfile USER, deploy/ runAsUser). */
@@ -39,6 +39,10 @@ describe('the packed npm package', () => {
     for (const absent of ['src', 'test', 'node_modules/tsx', 'node_modules/typescript', 'node_modules/vitest']) {
       expect(existsSync(join(installed, absent)), absent).toBe(false);
     }
+    // package.json "exports": the CLI's entry point is importable by the package's name.
+    const imported = spawnSync(process.execPath, ['--input-type=module', '-e', "const cli = await import('pennant'); process.stdout.write(typeof cli.main)"], { cwd: join(prefix, 'lib'), encoding: 'utf8' });
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toBe('function');
   });
 
   it('runs pennant --help, pennant run --help and pennant validate', () => {
@@ -77,10 +81,12 @@ describe('the packed npm package', () => {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch, TMPDIR: scratch },
     });
     try {
-      await expect.poll(async () => (await fetch(`http://127.0.0.1:${controller.port}/readyz`)).status, { timeout: 120_000 }).toBe(200);
+      await expect.poll(() => statusOf(controller.port, '/readyz'), { timeout: 120_000 }).toBe(200);
       const holder = async () => ((await admin.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'pennant-system', name: 'pennant-leader' }))?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
       await expect.poll(holder, { timeout: 60_000 }).toBe(identity);
       expect(controller.output()).not.toMatch(/Forbidden|EACCES|EROFS/);
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- the controller's output:\n${controller.output().slice(-4000)}`);
     } finally {
       expect(await controller.stop()).toBe(0);
     }
