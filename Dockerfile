@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json README.md ./
 COPY bin bin
 COPY crds crds
+COPY stories stories
 COPY src src
 # npm pack runs the prepack script (npm run build: tsc into dist/) and packs what "files" lists.
 RUN npm pack --pack-destination /tmp/package \
