@@ -63,6 +63,8 @@ export class AuditTail {
   /** The requests logged since the previous call (or since construction). */
   read(): AuditRequest[] {
     const size = statSync(this.path).size;
+    // A shorter file is a new one (rotated or truncated): what was counted so far cannot be trusted.
+    if (size < this.offset) throw new Error(`${this.path} shrank from ${this.offset} to ${size} bytes: the audit log was rotated, so requests were missed`);
     const length = size - this.offset;
     if (length <= 0) return [];
     const buffer = Buffer.alloc(length);

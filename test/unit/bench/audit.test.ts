@@ -56,4 +56,12 @@ describe('the audit log of the benchmark', () => {
     expect(tail.read()).toEqual([{ user: 'pennant-bench', verb: 'list', resource: 'secrets' }]);
     expect(tail.read()).toEqual([]);
   });
+
+  it('refuses to count on when the log was rotated under it, rather than reporting nothing', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-')), 'audit.log');
+    writeFileSync(path, `${event({ stage: 'ResponseComplete', verb: 'get', resource: 'pods' })}\n`);
+    const tail = new AuditTail(path);
+    writeFileSync(path, '');
+    expect(() => tail.read()).toThrow('the audit log was rotated, so requests were missed');
+  });
 });
