@@ -13,7 +13,11 @@ export interface BenchCluster {
 
 export const CONTROLLER_USERS = { pennant: 'pennant-bench', flagger: 'flagger-bench' } as const;
 
-const STATE_DIR = join(homedir(), '.cache/pennant/cluster-bench');
+// PENNANT_BENCH_CLUSTER_DIR and PENNANT_BENCH_PORT_BASE let a second benchmark run beside the
+// integration tier's smoke run of it (which uses these defaults).
+const STATE_DIR = process.env.PENNANT_BENCH_CLUSTER_DIR ?? join(homedir(), '.cache/pennant/cluster-bench');
+const PORT_BASE = Number(process.env.PENNANT_BENCH_PORT_BASE ?? 17650);
+const port = (offset: number): string => String(PORT_BASE + offset);
 const PODS_PER_NODE = 250;
 
 function clusterEnv(canaries: number): NodeJS.ProcessEnv {
@@ -22,8 +26,8 @@ function clusterEnv(canaries: number): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PENNANT_CLUSTER_DIR: STATE_DIR,
-    PENNANT_ETCD_PORT: '17650', PENNANT_ETCD_PEER_PORT: '17651', PENNANT_APISERVER_PORT: '17652',
-    PENNANT_KCM_PORT: '17653', PENNANT_SCHEDULER_PORT: '17654', PENNANT_KWOK_PORT: '17655',
+    PENNANT_ETCD_PORT: port(0), PENNANT_ETCD_PEER_PORT: port(1), PENNANT_APISERVER_PORT: port(2),
+    PENNANT_KCM_PORT: port(3), PENNANT_SCHEDULER_PORT: port(4), PENNANT_KWOK_PORT: port(5),
     // 3 Services per canary: a /16 holds 65,534.
     PENNANT_SERVICE_CIDR: '10.96.0.0/16',
     PENNANT_NODE_COUNT: String(nodes),
