@@ -33,6 +33,11 @@ export class Discovery {
   constructor(private readonly rest: RestClient) {}
 
   async resolve(type: ResourceType): Promise<ResourceInfo> {
+    // Objects come from users' manifests: a missing or mistyped apiVersion or kind is their error.
+    for (const field of ['apiVersion', 'kind'] as const) {
+      const value: unknown = type[field];
+      if (typeof value !== 'string' || value === '') throw new KubeError('Invalid', `${field} is required (a string such as ${field === 'kind' ? '"Canary"' : '"pennant.dev/v1beta1"'}), got ${JSON.stringify(value) ?? 'nothing'}`, 422);
+    }
     const cached = (await this.resources(type.apiVersion, false)).get(type.kind);
     if (cached) return cached;
     const fresh = (await this.resources(type.apiVersion, true)).get(type.kind);

@@ -3,11 +3,11 @@ import type { ServerResponse } from 'node:http';
 import { fileURLToPath, URL } from 'node:url';
 
 /**
- * The pages, styles and scripts as they are in the package: no build step. The same relative path
- * finds them from src/ui/ (a checkout, through tsx) and from dist/ui/ (an installed package ships
- * src/ui/static/ beside dist/).
+ * The pages, styles and scripts as they are written: no build step a user runs. Beside this module
+ * in both places it runs from: src/ui/static/ in a checkout (through tsx), and dist/ui/static/ in
+ * the package (`npm run build` copies the folder, so the package ships no sources).
  */
-export const STATIC_DIR = fileURLToPath(new URL('../../src/ui/static/', import.meta.url));
+export const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

@@ -60,9 +60,12 @@ describe('istio: the user\'s own VirtualService on the real control plane', () =
     // Someone edits a field Pennant declares by hand: Pennant sets it back and says who it was.
     await asUser('kubectl-edit').patch(vsRef, [{ op: 'replace', path: '/spec/gateways', value: ['mesh'] }], 'json');
     await expect.poll(async () => ((await stored()).spec as { gateways: string[] }).gateways, { timeout: 30_000 }).toEqual(userSpec.gateways);
-    const events = await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns });
-    const drift = events.find((e) => (e as { reason?: string }).reason === 'RoutingDrift') as { message?: string } | undefined;
-    expect(drift?.message).toContain('changed by "kubectl-edit"');
+    // Events are reported off the reconcile worker (the report queue): the set-back may come first.
+    const driftMessage = async () => {
+      const events = await stack.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns });
+      return (events.find((e) => (e as { reason?: string }).reason === 'RoutingDrift') as { message?: string } | undefined)?.message ?? '';
+    };
+    await expect.poll(driftMessage, { timeout: 30_000 }).toContain('changed by "kubectl-edit"');
 
     await expect.poll(async () => (await stack.kube.get(canaryRef))?.metadata.finalizers, { timeout: 30_000 }).toEqual(['pennant.dev/finalizer']);
     await stack.kube.delete(canaryRef);

@@ -36,6 +36,9 @@ describe('the packed npm package', () => {
   it('holds the build and the CRDs, no sources and no development tools', () => {
     expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
     expect(existsSync(join(installed, 'crds', 'canaries.pennant.dev.yaml'))).toBe(true);
+    // The web view's pages and the simulate stories, without the sources they sit beside in a checkout.
+    expect(existsSync(join(installed, 'dist', 'ui', 'static', 'index.html'))).toBe(true);
+    expect(existsSync(join(installed, 'stories', 'healthy.yaml'))).toBe(true);
     for (const absent of ['src', 'test', 'node_modules/tsx', 'node_modules/typescript', 'node_modules/vitest']) {
       expect(existsSync(join(installed, absent)), absent).toBe(false);
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,8 @@ export const flagger: Subject = {
 export function buildPennant(): void {
   const run = spawnSync(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(REPO, 'tsconfig.build.json'), '--outDir', PENNANT_BUILD, '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.status !== 0) throw new Error(`tsc failed: ${run.stdout}${run.stderr}`);
+  // As `npm run build` does: the web view's pages beside the compiled module that serves them.
+  cpSync(join(REPO, 'src/ui/static'), join(PENNANT_BUILD, 'ui/static'), { recursive: true });
 }
 
 /** Flagger from the Go module proxy, built once and cached like the control plane. */

@@ -4,7 +4,7 @@ import { kubeConfigFrom } from '../../../src/kube/kubeconfig.js';
 import { isUnreachable } from '../../../src/kube/failure-hint.js';
 import { RealKube } from '../../../src/kube/real.js';
 import { RestClient } from '../../../src/kube/rest-client.js';
-import type { ObjectRef } from '../../../src/kube/types.js';
+import type { KubeObject, ObjectRef } from '../../../src/kube/types.js';
 import { configMap, deployment, expectKubeError } from '../../contract/kube-fixtures.js';
 import { FakeApiServer } from './fake-api-server.js';
 import { IO_WAIT } from '../../harness/wait.js';
@@ -126,6 +126,17 @@ describe('RealKube over HTTP (fake API server)', () => {
   it('an unknown kind is NotFound from discovery, not a null get', async () => {
     const err = await expectKubeError(kube.get({ ...cmRef, kind: 'Nope' }), 'NotFound');
     expect(err.message).toContain('serves no kind Nope');
+  });
+
+  it.each([
+    ['no apiVersion', { kind: 'MetricTemplate', metadata: { name: 'm', namespace: 'ns' } }, 'apiVersion is required'],
+    ['an apiVersion that is not a string', { apiVersion: 7, kind: 'MetricTemplate', metadata: { name: 'm', namespace: 'ns' } }, 'apiVersion is required'],
+    ['no kind', { apiVersion: 'v1', metadata: { name: 'm', namespace: 'ns' } }, 'kind is required'],
+  ])('an object with %s (from a user’s manifest) is Invalid naming the field, and nothing is sent', async (_label, obj, message) => {
+    const before = server.requests.length;
+    const err = await expectKubeError(kube.apply(obj as unknown as KubeObject), 'Invalid');
+    expect(err.message).toContain(message);
+    expect(server.requests.length).toBe(before);
   });
 
   it('impersonation sends Impersonate-User and one Impersonate-Group line per group', async () => {
