@@ -1,9 +1,8 @@
 import { type AwsCredentials, signV4 } from './aws-sigv4.js';
 import { MetricError } from './errors.js';
 import { baseUrl, describeBase, finite, type HttpAnswer, type HttpRequest, httpMetricProvider, parseJson, requireKey } from './http-provider.js';
-import { type Credentials, DEFAULT_INTERVAL_MS, type MetricProvider, type MetricProviderSpec, type ProviderOptions } from './provider.js';
+import { type Credentials, type MetricProvider, type MetricProviderSpec, type ProviderOptions, queryWindowMs } from './provider.js';
 
-const WINDOW_INTERVALS = 10;
 const TARGET = 'GraniteServiceVersion20100801.GetMetricData';
 /** Flagger's docs show templates without a secretRef (the SDK's default chain): those fail each check, saying why. */
 const AMBIENT_UNSUPPORTED = 'no provider.secretRef: Pennant does not take AWS credentials from its environment (IRSA, instance roles) yet; '
@@ -23,7 +22,7 @@ export function cloudwatchProvider(spec: MetricProviderSpec, credentials: Creden
   if (!/^[a-z0-9-]+$/.test(region)) throw new MetricError('Config', `cloudwatch provider.region "${region}" is not a region name`);
   const base = baseUrl('cloudwatch', spec.address, `https://monitoring.${region}.amazonaws.com`);
   const aws = credentials === undefined ? undefined : awsCredentials(credentials);
-  const windowMs = WINDOW_INTERVALS * (options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  const windowMs = queryWindowMs(options);
   const call = (payload: Record<string, unknown>, now: Date): HttpRequest => {
     if (aws === undefined) throw new MetricError('Config', AMBIENT_UNSUPPORTED);
     const body = JSON.stringify(payload);

@@ -1,10 +1,8 @@
 import { MetricError } from './errors.js';
 import { baseUrl, describeBase, endpoint, finite, type HttpAnswer, httpMetricProvider, parseJson, requireKey } from './http-provider.js';
-import { type Credentials, DEFAULT_INTERVAL_MS, type MetricProvider, type MetricProviderSpec, type ProviderOptions } from './provider.js';
+import { type Credentials, type MetricProvider, type MetricProviderSpec, type ProviderOptions, queryWindowMs } from './provider.js';
 
 export const DATADOG_DEFAULT_ADDRESS = 'https://api.datadoghq.com';
-/** As Flagger: the query covers ten intervals back from the step. */
-const WINDOW_INTERVALS = 10;
 
 /**
  * Datadog's metrics query API (`GET /api/v1/query?query=&from=&to=`, docs.datadoghq.com/api/latest/
@@ -19,7 +17,7 @@ export function datadogProvider(spec: MetricProviderSpec, credentials: Credentia
     'DD-API-KEY': requireKey('datadog', credentials, 'datadog_api_key'),
     'DD-APPLICATION-KEY': requireKey('datadog', credentials, 'datadog_application_key'),
   };
-  const windowSeconds = Math.round((WINDOW_INTERVALS * (options.intervalMs ?? DEFAULT_INTERVAL_MS)) / 1000);
+  const windowSeconds = Math.round(queryWindowMs(options) / 1000);
   return httpMetricProvider({
     type: 'datadog',
     where: `datadog at ${describeBase(base)}`,

@@ -1,8 +1,6 @@
 import { MetricError } from './errors.js';
 import { baseUrl, describeBase, endpoint, finite, type HttpAnswer, httpMetricProvider, parseJson, requireKey } from './http-provider.js';
-import { type Credentials, DEFAULT_INTERVAL_MS, type MetricProvider, type MetricProviderSpec, type ProviderOptions } from './provider.js';
-
-const WINDOW_INTERVALS = 10;
+import { type Credentials, type MetricProvider, type MetricProviderSpec, type ProviderOptions, queryWindowMs } from './provider.js';
 
 /**
  * Dynatrace's Metrics API v2 (`GET /api/v2/metrics/query?metricSelector=&resolution=Inf&from=&to=`,
@@ -14,7 +12,7 @@ const WINDOW_INTERVALS = 10;
 export function dynatraceProvider(spec: MetricProviderSpec, credentials: Credentials | undefined, options: ProviderOptions = {}): MetricProvider {
   const base = baseUrl('dynatrace', spec.address);
   const headers = { Accept: 'application/json', Authorization: `Api-Token ${requireKey('dynatrace', credentials, 'dynatrace_token')}` };
-  const windowMs = WINDOW_INTERVALS * (options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  const windowMs = queryWindowMs(options);
   return httpMetricProvider({
     type: 'dynatrace',
     where: `dynatrace at ${describeBase(base)}`,

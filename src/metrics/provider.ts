@@ -33,4 +33,9 @@ export interface ProviderOptions {
 /** Without an interval (a provider built outside an analysis), ranges are sized from one minute. */
 export const DEFAULT_INTERVAL_MS = 60_000;
 
+/** The range a provider that asks for one (Datadog, CloudWatch, Dynatrace, Splunk) queries: ten intervals ending at the step, as Flagger does. */
+export function queryWindowMs(options: ProviderOptions): number {
+  return 10 * (options.intervalMs ?? DEFAULT_INTERVAL_MS);
+}
+
 export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;

@@ -1,9 +1,8 @@
 import { MetricError } from './errors.js';
 import { baseUrl, describeBase, endpoint, httpMetricProvider, requireKey } from './http-provider.js';
-import { type Credentials, DEFAULT_INTERVAL_MS, type MetricProvider, type MetricProviderSpec, type ProviderOptions } from './provider.js';
+import { type Credentials, type MetricProvider, type MetricProviderSpec, type ProviderOptions, queryWindowMs } from './provider.js';
 import { readSignalFlowStream } from './signalflow.js';
 
-const WINDOW_INTERVALS = 10;
 
 /**
  * Splunk Observability Cloud (SignalFx): the SignalFlow program runs on the stream API's HTTP execute
@@ -17,7 +16,7 @@ export function splunkProvider(spec: MetricProviderSpec, credentials: Credential
   const api = apiHost(baseUrl('splunk', spec.address?.trim().replace(/^ws(s?):/, 'http$1:')));
   const stream = streamHost(api);
   const token = requireKey('splunk', credentials, 'sf_token_key');
-  const windowMs = WINDOW_INTERVALS * (options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  const windowMs = queryWindowMs(options);
   return httpMetricProvider({
     type: 'splunk',
     where: `splunk at ${describeBase(stream)}`,
