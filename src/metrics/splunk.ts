@@ -3,7 +3,6 @@ import { baseUrl, describeBase, endpoint, httpMetricProvider, requireKey } from 
 import { type Credentials, type MetricProvider, type MetricProviderSpec, type ProviderOptions, queryWindowMs } from './provider.js';
 import { readSignalFlowStream } from './signalflow.js';
 
-
 /**
  * Splunk Observability Cloud (SignalFx): the SignalFlow program runs on the stream API's HTTP execute
  * endpoint (`POST /v2/signalflow/execute?start=&stop=&immediate=true`, dev.splunk.com/observability/
