@@ -4,7 +4,7 @@ import type { Evaluation, Observation } from '../engine/index.js';
 import type { ResourceType } from '../kube/types.js';
 import type { WriteBack } from '../gitops/index.js';
 import type { Logger } from 'pino';
-import { evaluateMetrics, type MetricBatcher, MetricError } from '../metrics/index.js';
+import { evaluateMetrics, type EvaluateMetricsInput, joinMetricBatches, type MetricBatcher, MetricError } from '../metrics/index.js';
 import { callWebhook, type HookCaller, runHooks } from '../webhooks/index.js';
 import { secret } from '../workloads/k8s-types.js';
 import type { ClusterCache } from './cluster-cache.js';
@@ -37,19 +37,7 @@ export async function evaluate(
   at?: string,
 ): Promise<Observation> {
   if (evaluation === 'metrics') {
-    const metrics = await evaluateMetrics({
-      canary,
-      signal,
-      metricsServer: deps.config.metricsServer,
-      meshProvider: deps.config.provider,
-      queryTimeoutMs: deps.config.queryTimeoutMs,
-      allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
-      getTemplate: (ns, name) => readTemplate(deps.cache, ns, name),
-      getSecret: (ns, name) => readSecret(deps.cache, ns, name),
-      ...(at ? { at: new Date(at) } : {}),
-      ...(deps.batcher ? { batcher: deps.batcher } : {}),
-      ...(deps.logger ? { debug: (message: string, fields: Record<string, unknown>) => deps.logger?.debug({ canary: `${canary.metadata.namespace}/${canary.metadata.name}`, ...fields }, message) } : {}),
-    });
+    const metrics = await evaluateMetrics({ ...metricsInput(deps, canary), signal, ...(at ? { at: new Date(at) } : {}) });
     return { ...obs, metrics };
   }
   if (evaluation === 'writeBack') {
@@ -60,6 +48,27 @@ export async function evaluate(
   const call = deps.callHook ?? ((hook, payload, options) => callWebhook(hook, payload, { signal, ...options }));
   const results = await runHooks(canary, evaluation, canary.status?.phase ?? '', call, keyFor);
   return { ...obs, hooks: { ...obs.hooks, [evaluation]: results } };
+}
+
+/** How this controller asks a Canary's metrics, whatever the step. */
+function metricsInput(deps: EvaluatorDeps, canary: Canary): Omit<EvaluateMetricsInput, 'signal'> {
+  return {
+    canary,
+    metricsServer: deps.config.metricsServer,
+    meshProvider: deps.config.provider,
+    queryTimeoutMs: deps.config.queryTimeoutMs,
+    allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
+    getTemplate: (ns, name) => readTemplate(deps.cache, ns, name),
+    getSecret: (ns, name) => readSecret(deps.cache, ns, name),
+    ...(deps.batcher ? { batcher: deps.batcher } : {}),
+    ...(deps.logger ? { debug: (message: string, fields: Record<string, unknown>) => deps.logger?.debug({ canary: `${canary.metadata.namespace}/${canary.metadata.name}`, ...fields }, message) } : {}),
+  };
+}
+
+/** After a step is set (`lastStepTime`): the canary joins the batches its next step will ask through. */
+export function expectMetricStep(deps: EvaluatorDeps, canary: Canary, stepTime: string): void {
+  if (!deps.batcher) return;
+  joinMetricBatches({ ...metricsInput(deps, canary), at: new Date(stepTime), batcher: deps.batcher });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { AnalysisSlots } from './analysis-slots.js';
 import type { ClusterCache } from './cluster-cache.js';
 import type { ControllerConfig } from './config.js';
 import { DecisionConflict, DecisionRun } from './decision.js';
+import { expectMetricStep } from './evaluate.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { CanaryMetricsRecorder } from './record-metrics.js';
 import { deepEqual, mergePatchBetween } from './status-patch.js';
@@ -170,6 +171,7 @@ async function finish(
   }
   run?.settled();
   deps.slots.settle(key, after.phase);
+  if (full && after.lastStepTime && after.lastStepTime !== before.lastStepTime && isActivePhase(after.phase)) expectMetricStep(deps, full, after.lastStepTime);
   if (!deepEqual(before, after)) deps.writtenFrom.set(key, { resourceVersions: run?.superseded ?? [raw.metadata.resourceVersion ?? ''], at: deps.now().getTime() });
   const updated = { ...canary, status: after } as Canary;
   if (full) deps.recorder.record(key, full, before, after, target?.router.getRoutes(full) ?? null);

@@ -40,6 +40,14 @@ export class MetricBatcher {
   private readonly batches = new Map<string, Batch>();
   queries = 0;
 
+  /**
+   * A canary whose analysis has started joins before its first step, so that step's first query
+   * already covers it: canaries bumped together are then judged by one query, not one per worker turn.
+   */
+  join(request: Pick<BatchRequest, 'key' | 'item' | 'at'>): void {
+    this.batchOf(request.key).members.set(itemKey(request.item), { item: request.item, seen: request.at.getTime() });
+  }
+
   async value(request: BatchRequest, signal: AbortSignal): Promise<number | null> {
     const batch = this.batchOf(request.key);
     const key = itemKey(request.item);

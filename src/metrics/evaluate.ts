@@ -62,6 +62,28 @@ export async function evaluateMetrics(input: EvaluateMetricsInput): Promise<Chec
   return Promise.all(metrics.map((metric) => evaluateMetric(input, metric, defaultProvider)));
 }
 
+/**
+ * Joins the batches the Canary's builtin checks will be asked through, without asking: called when
+ * a step is set, so the next step's first query covers this canary too. Checks that are not batched
+ * (templates, inline queries, names with regex characters) have nothing to join.
+ */
+export function joinMetricBatches(input: Omit<EvaluateMetricsInput, 'signal'> & { at: Date; batcher: MetricBatcher }): void {
+  const defaultProvider = memoize(() => buildDefaultProvider(input));
+  for (const metric of input.canary.spec.analysis.metrics ?? []) {
+    const source = metricSource(metric);
+    if (source.kind !== 'builtin') continue;
+    const observer = builtinObserverFor(input.canary, input.meshProvider);
+    if (observer === 'knative' && input.knativeRevision === undefined) continue;
+    const vars = buildTemplateVars(input.canary, metric, { route: input.knativeRevision });
+    try {
+      const batch = batchOf(input, observer, source.metric, vars, defaultProvider());
+      if (batch) input.batcher.join(batch);
+    } catch {
+      // A provider that cannot be built fails the check when it is asked, with its own message.
+    }
+  }
+}
+
 async function evaluateMetric(
   input: EvaluateMetricsInput,
   metric: CanaryMetric,
@@ -147,12 +169,12 @@ async function prepareTemplate(
   }
 }
 
-function buildDefaultProvider(input: EvaluateMetricsInput): MetricProvider {
+function buildDefaultProvider(input: Omit<EvaluateMetricsInput, 'signal'>): MetricProvider {
   const create = input.createProvider ?? createMetricProvider;
   return create({ type: 'prometheus', address: defaultAddress(input) }, undefined, { timeoutMs: input.queryTimeoutMs });
 }
 
-const defaultAddress = (input: EvaluateMetricsInput): string => input.canary.spec.metricsServer ?? input.metricsServer;
+const defaultAddress = (input: Pick<EvaluateMetricsInput, 'canary' | 'metricsServer'>): string => input.canary.spec.metricsServer ?? input.metricsServer;
 
 /** Runs `build` once; later calls return its provider or rethrow its error. */
 function memoize<T>(build: () => T): () => T {
@@ -173,7 +195,7 @@ function memoize<T>(build: () => T): () => T {
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** The batch a builtin check joins, if its observer has a grouped query and its names batch safely. */
-function batchOf(input: EvaluateMetricsInput, observer: BuiltinObserver, metric: BuiltinMetric, vars: TemplateVars, provider: MetricProvider): PreparedQuery['batch'] {
+function batchOf(input: Omit<EvaluateMetricsInput, 'signal'>, observer: BuiltinObserver, metric: BuiltinMetric, vars: TemplateVars, provider: MetricProvider): PreparedQuery['batch'] {
   const grouped = BATCHED_QUERIES[observer]?.[metric];
   const item = { namespace: vars.namespace, target: vars.target };
   const intervalMs = parseDuration(vars.interval);

@@ -9,6 +9,6 @@ export * from './builtin-queries.js';
 export { builtinObserverFor, renderBuiltinQuery } from './builtins.js';
 export * from './metric-source.js';
 export * from './thresholds.js';
-export { evaluateMetrics, type EvaluateMetricsInput } from './evaluate.js';
+export { evaluateMetrics, type EvaluateMetricsInput, joinMetricBatches } from './evaluate.js';
 export { MetricBatcher, type BatchRequest } from './batcher.js';
 export { BATCHED_QUERIES, batchable, type BatchItem, type BatchedQuery } from './batch-queries.js';

@@ -51,6 +51,16 @@ describe('MetricBatcher', () => {
     expect(asked.at(-1)?.sort()).toEqual(['ns1/a', 'ns1/b']);
   });
 
+  it('canaries that joined before their first step are covered by that step\'s first query, whenever each asks', async () => {
+    const { asked, run } = backend({ 'ns1/a': 99, 'ns1/b': 42, 'ns2/c': 100 });
+    const batcher = new MetricBatcher();
+    for (const item of [a, b, c]) batcher.join(request(item, 0, run));
+    expect(batcher.queries).toBe(0);
+    for (const [item, value] of [[a, 99], [b, 42], [c, 100]] as const) expect(await batcher.value(request(item, MINUTE, run), signal)).toBe(value);
+    expect(batcher.queries).toBe(1);
+    expect(asked[0]?.sort()).toEqual(['ns1/a', 'ns1/b', 'ns2/c']);
+  });
+
   it('a canary without series in the answer has no data (null), as its own query would', async () => {
     const { run } = backend({ 'ns1/a': 99 });
     expect(await new MetricBatcher().value(request(c, MINUTE, run), signal)).toBeNull();
