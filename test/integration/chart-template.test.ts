@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROLLER_PERMISSIONS, LEADER_ELECTION_PERMISSIONS } from '../../src/controller/permissions.js';
 import { grantsOfPermissions, grantsOfRules, type PolicyRule } from '../unit/deploy/rbac.js';
+import { shippedNodeOptions } from '../bench/fleet/subjects.js';
 import { CHART, helm, ofKind, renderChart } from './helm.js';
 
 interface Container {
@@ -68,6 +69,12 @@ describe('helm chart charts/pennant', () => {
     const objects = renderChart('pennant', 'pennant-system', { replicaCount: '1' });
     expect(ofKind(objects, 'PodDisruptionBudget')).toEqual([]);
     expect(container(objects).env.map((e) => e.name)).toEqual(['POD_NAME', 'NODE_OPTIONS']);
+  });
+
+  it('gives node the same V8 heap limits as deploy/ by default, and the ones values set', () => {
+    const nodeOptions = (objects: ReturnType<typeof renderChart>): string | undefined => container(objects).env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions(renderChart('pennant', 'pennant-system', {}))).toBe(shippedNodeOptions());
+    expect(nodeOptions(renderChart('pennant', 'pennant-system', { maxOldSpaceSizeMi: '256', maxSemiSpaceSizeMi: '8' }))).toBe('--max-old-space-size=256 --max-semi-space-size=8');
   });
 
   it('refuses bad values, naming them', () => {
