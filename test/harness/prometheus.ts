@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { killOnExit, removeOnExit, terminate } from './exit-cleanup.js';
 import { freePort } from './loopback-server.js';
 import { allScraped, instantQuery, type PromSample } from './prometheus-api.js';
+import { answersOk, tail, untilReady } from './server-process.js';
 import { waitUntil } from './wait.js';
 
 export type { PromSample };
@@ -80,7 +81,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
       child = launch(binary, dir, configFile, logFile, port);
-      const outcome = await ready(child, url, options.readyTimeoutMs ?? 30_000);
+      const outcome = await untilReady(child, answersOk(`${url}/-/ready`), options.readyTimeoutMs ?? 30_000);
       if (outcome === 'ready') break;
       const log = tail(logFile);
       if (outcome === 'exited' && log.includes('address already in use') && attempt < 3) continue;
@@ -141,26 +142,4 @@ function launch(binary: string, dir: string, configFile: string, logFile: string
   closeSync(log);
   killOnExit(child);
   return child;
-}
-
-async function ready(child: ChildProcess, url: string, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return 'ready';
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return 'timeout';
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
