@@ -17,10 +17,10 @@ export async function canaryStatus(kube: KubeClient, namespace: string, name = '
   return (obj?.status ?? {}) as Status;
 }
 
-export async function waitForPhase(kube: KubeClient, namespace: string, phase: string, timeoutMs = 60_000): Promise<Status> {
+export async function waitForPhase(kube: KubeClient, namespace: string, phase: string, timeoutMs = 60_000, name = 'podinfo'): Promise<Status> {
   let last: Status = {};
   await vi.waitFor(async () => {
-    last = await canaryStatus(kube, namespace);
+    last = await canaryStatus(kube, namespace, name);
     expect(last.phase, `phase (last: ${JSON.stringify(last)})`).toBe(phase);
   }, { timeout: timeoutMs, interval: 100 });
   return last;
