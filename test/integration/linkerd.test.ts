@@ -16,6 +16,7 @@ const INTERVAL = '5s';
 const E2E = join(REPO, 'test/fixtures/flagger/e2e');
 const HTTPROUTE_V1BETA1: ResourceType = { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'HTTPRoute' };
 const TRAFFIC_SPLIT: ResourceType = { apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit' };
+const TRAFFIC_SPLIT_V1ALPHA2: ResourceType = { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit' };
 
 interface Check { name: string; value: number | null; verdict: string }
 interface Backend { name?: string; service?: string; weight?: number | string }
@@ -183,5 +184,25 @@ describe.concurrent('linkerd on the real control plane: GAMMA (Flagger e2e) and 
     expect(successRate?.value).toBeGreaterThan(40); // 30% errors, on a few hundred requests
     expect(successRate?.value).toBeLessThan(95);
     expect((await canaryStatus(stack.kube, ns)).canaryWeight ?? 0).toBe(0);
+  });
+
+  it('provider smi:v1alpha2: integer weights on a v1alpha2 TrafficSplit, judged by the e2e latency template (SMI has no builtins), promoted', { timeout: 240_000 }, async ({ expect }) => {
+    const ns = await namespaceWith('smi-v1alpha2', 'podinfo', 'smi:v1alpha2');
+    const canary = podinfoCanary({ namespace: ns, interval: INTERVAL, provider: 'smi:v1alpha2', threshold: 2, stepWeight: 10, maxWeight: 20 });
+    (canary.spec as { analysis: { metrics: unknown[] } }).analysis.metrics = [
+      { name: 'latency', templateRef: { name: 'latency', namespace: 'linkerd' }, thresholdRange: { max: 500 }, interval: '30s', templateVariables: { direction: 'inbound' } },
+    ];
+    await stack.kube.create(canary);
+    await waitForPhase(stack.kube, ns, 'Initialized', PHASE_TIMEOUT);
+    const split = await stack.kube.get({ ...TRAFFIC_SPLIT_V1ALPHA2, namespace: ns, name: 'podinfo' });
+    expect(split?.spec).toEqual({ service: 'podinfo', backends: [{ service: 'podinfo-canary', weight: 0 }, { service: 'podinfo-primary', weight: 100 }] });
+    const recorder = recordWeights(stack.kube, ns, TRAFFIC_SPLIT_V1ALPHA2, 'podinfo', CANARY_WEIGHT.trafficsplit);
+    await setImage(stack.kube, ns, 'podinfo:6.0.1');
+    await waitForPhase(stack.kube, ns, 'Succeeded', PHASE_TIMEOUT);
+    recorder.stop();
+    expect(recorder.weights).toEqual([10, 20, 0]);
+    const latency = (await checksOf(stack, ns, 'podinfo')).find((c) => c.name === 'latency');
+    expect(latency?.verdict).toBe('pass');
+    expect(latency?.value).toBeLessThan(100); // podinfo answers in 40–50 ms
   });
 });
