@@ -45,6 +45,8 @@ const provider = (can: Partial<RoutingCapabilities>): ProviderSupport => ({
   routing: routing(can), builtinMetrics: BOTH_BUILTINS, targetKinds: DEPLOYMENTS,
 });
 const GATEWAY_API = provider({ weights: true, match: true, mirror: true });
+/** Flagger has no builtin queries for SMI (it falls back to Istio's): a MetricTemplate is needed. */
+const SMI: ProviderSupport = { routing: routing({ weights: true }), builtinMetrics: [], targetKinds: DEPLOYMENTS };
 
 /** Every provider this build can route; a provider missing here is refused by validate and the controller. */
 export const PROVIDER_SUPPORT: Readonly<Partial<Record<Provider, ProviderSupport>>> = {
@@ -55,6 +57,10 @@ export const PROVIDER_SUPPORT: Readonly<Partial<Record<Provider, ProviderSupport
   nginx: provider({ weights: true, match: true }),
   contour: provider({ weights: true, match: true, mirror: true, mirrorWeight: true }),
   traefik: provider({ weights: true }),
+  linkerd: provider({ weights: true }),
+  'smi:v1alpha1': SMI,
+  'smi:v1alpha2': SMI,
+  'smi:v1alpha3': SMI,
 };
 
 export const SUPPORTED_PROVIDERS = Object.keys(PROVIDER_SUPPORT) as Provider[];

@@ -70,6 +70,9 @@ export const DISCOVERED_API_VERSIONS = [
   'networking.k8s.io/v1',
   'projectcontour.io/v1',
   'traefik.io/v1alpha1',
+  'split.smi-spec.io/v1alpha1',
+  'split.smi-spec.io/v1alpha2',
+  'split.smi-spec.io/v1alpha3',
 ] as const;
 
 /** The discovery document of one API version, as src/kube/discovery.ts requests it. */
@@ -177,6 +180,12 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
     resource: 'traefikservices',
     verbs: ['list', 'watch', 'create', 'patch'],
     why: `${INFORMER}, started when a traefik Canary is reconciled: current weights; ${SSA} of the TraefikService <svc> (traefik)`,
+  },
+  {
+    apiGroup: 'split.smi-spec.io',
+    resource: 'trafficsplits',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}, started when a linkerd or smi:* Canary is reconciled: current weights; ${SSA} of the TrafficSplit <svc> (linkerd, smi:*)`,
   },
 
   // Telling people.

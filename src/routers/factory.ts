@@ -4,6 +4,7 @@ import { ContourRouter } from './contour.js';
 import { IstioRouter } from './istio.js';
 import { KubernetesRouter } from './kubernetes.js';
 import { NginxRouter } from './nginx.js';
+import { SmiRouter } from './smi.js';
 import { TraefikRouter } from './traefik.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
@@ -22,6 +23,7 @@ export function routerFor(provider: Provider, deps: RouterDeps): Router {
     case 'nginx': return new NginxRouter(deps);
     case 'contour': return new ContourRouter(deps);
     case 'traefik': return new TraefikRouter(deps);
+    case 'linkerd': case 'smi:v1alpha1': case 'smi:v1alpha2': case 'smi:v1alpha3': return new SmiRouter(deps, provider);
     default:
       throw new RouterError(unsupportedProvider(provider));
   }

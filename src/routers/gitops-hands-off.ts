@@ -2,7 +2,7 @@ import type { KubeObject } from '../kube/types.js';
 
 /**
  * Flux must leave alone what Pennant routes with: the generated Services and the provider's objects
- * (VirtualService, DestinationRules, HTTPProxy, HTTPRoute, TraefikService, the canary Ingress).
+ * (VirtualService, DestinationRules, HTTPProxy, HTTPRoute, TraefikService, TrafficSplit, the canary Ingress).
  * Without these two annotations a Kustomization that also lists the apex Service, or a
  * HelmRelease with drift detection, would put back the selector or the weights Pennant set, and
  * traffic would go where Pennant did not send it. Flagger sets the same two on its generated objects.

@@ -11,7 +11,7 @@ export const HTTPPROXY: ResourceType = { apiVersion: 'projectcontour.io/v1', kin
 export const TRAEFIK_SERVICE: ResourceType = { apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService' };
 
 /** Until the router's object exists, in-cluster clients still reach the apex Service (as gatewayapi's reader does). */
-const apex = (lookup: ObjectLookup, app: SimulatedApp): Routing | undefined =>
+export const apex = (lookup: ObjectLookup, app: SimulatedApp): Routing | undefined =>
   lookup(SERVICE, app.namespace, app.service) ? singleService(app.service) : undefined;
 
 const backend = z.object({ service: z.object({ name: z.string() }).optional() }).optional();

@@ -3,6 +3,7 @@ import type { KubeObject, ResourceType } from '../../src/kube/types.js';
 import { contourReader, nginxReader, traefikReader } from './ingress-readers.js';
 import { istioReader } from './istio-routing.js';
 import type { SimulatedApp } from './simulated-app.js';
+import { trafficSplitReader } from './smi-reader.js';
 import { singleService, type RouteRule, type Routing } from './traffic-split.js';
 
 export type ObjectLookup = (type: ResourceType, namespace: string, name: string) => KubeObject | undefined;
@@ -89,6 +90,10 @@ const READERS: Readonly<Record<string, RoutingReader>> = {
   nginx: nginxReader,
   contour: contourReader,
   traefik: traefikReader,
+  linkerd: trafficSplitReader('v1alpha1'),
+  'smi:v1alpha1': trafficSplitReader('v1alpha1'),
+  'smi:v1alpha2': trafficSplitReader('v1alpha2'),
+  'smi:v1alpha3': trafficSplitReader('v1alpha3'),
 };
 
 export function routingReaderFor(provider: string): RoutingReader {

@@ -41,10 +41,13 @@ export const THIRD_PARTY_CRDS: { module: string; files: string[]; kinds?: string
   { module: 'github.com/traefik/traefik/v3@v3.7.13', files: ['docs/content/reference/dynamic-configuration/traefik.io_traefikservices.yaml'], kinds: ['TraefikService'] },
 ];
 
-/** Pennant's CRDs from crds/, and the providers' from THIRD_PARTY_CRDS. */
+/** Providers' CRDs no Go module ships in a form today's API server takes: each file says where it comes from. */
+export const FIXTURE_CRDS_DIR = join(REPO, 'test/fixtures/crds-third-party');
+
+/** Pennant's CRDs from crds/, and the providers' from THIRD_PARTY_CRDS and FIXTURE_CRDS_DIR. */
 export function crdObjects(): KubeObject[] {
-  const ours = readdirSync(join(REPO, 'crds')).filter((f) => f.endsWith('.pennant.dev.yaml')).flatMap((f) => yamlObjects(readFileSync(join(REPO, 'crds', f), 'utf8')));
-  return [...ours, ...THIRD_PARTY_CRDS.flatMap(moduleCrds)];
+  const yamlIn = (dir: string, suffix: string) => readdirSync(dir).filter((f) => f.endsWith(suffix)).flatMap((f) => yamlObjects(readFileSync(join(dir, f), 'utf8')));
+  return [...yamlIn(join(REPO, 'crds'), '.pennant.dev.yaml'), ...THIRD_PARTY_CRDS.flatMap(moduleCrds), ...yamlIn(FIXTURE_CRDS_DIR, '.yaml')];
 }
 
 /** The CRDs in `files` of a Go module (downloaded through the module proxy, cached by go). */

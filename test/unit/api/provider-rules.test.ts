@@ -36,10 +36,12 @@ describe('a Canary against the capability table', () => {
       'warning spec.analysis.stepWeight: kubernetes cannot split traffic by weight: running 10 blue/green iterations instead of weight steps'],
     ['stepWeightPromotion on the kubernetes provider', { provider: 'kubernetes' }, { stepWeight: undefined, maxWeight: undefined, iterations: 3, stepWeightPromotion: 20 },
       'warning spec.analysis.stepWeightPromotion: kubernetes cannot split traffic by weight: stepWeightPromotion is ignored, promotion moves all traffic at once'],
-    ['a provider Pennant cannot route', { provider: 'linkerd' }, {},
-      'error spec.provider: provider linkerd is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik)'],
-    ['an SMI provider', { provider: 'smi:v1alpha3' }, {},
-      'error spec.provider: provider smi:v1alpha3 is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik)'],
+    ['a provider Pennant cannot route', { provider: 'kuma' }, {},
+      'error spec.provider: provider kuma is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3)'],
+    ['A/B testing on SMI', { provider: 'smi:v1alpha3' }, { stepWeight: undefined, maxWeight: undefined, iterations: 5, match: [{ headers: { x: { exact: 'y' } } }] },
+      'warning spec.analysis.match: smi:v1alpha3 cannot match requests: A/B testing runs as blue/green, analysis.match is ignored'],
+    ['a builtin metric on SMI (Flagger has none: it falls back to Istio\'s)', { provider: 'smi:v1alpha2' }, { metrics: [{ name: 'request-success-rate', threshold: 99, interval: '1m' }] },
+      'error spec.analysis.metrics[0].name: provider smi:v1alpha2 has no builtin request-success-rate metric'],
     ['a DaemonSet target', { provider: 'istio', targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' } }, {},
       'error spec.targetRef.kind: targetRef.kind DaemonSet is not supported yet by this version of Pennant; use a Deployment'],
     ['a Service target', { provider: 'istio', targetRef: { apiVersion: 'v1', kind: 'Service', name: 'podinfo' } }, {},
@@ -55,6 +57,8 @@ describe('a Canary against the capability table', () => {
     ['gatewayapi:v1', { mirror: true }],
     ['nginx', { stepWeight: undefined, maxWeight: undefined, iterations: 5, match: [{ headers: { x: { exact: 'y' } } }] }],
     ['kubernetes', { stepWeight: undefined, maxWeight: undefined, iterations: 5 }],
+    ['linkerd', { metrics: [{ name: 'request-success-rate', threshold: 99, interval: '1m' }, { name: 'request-duration', threshold: 500, interval: '1m' }] }],
+    ['smi:v1alpha1', {}],
   ])('what %s can do is not reported: %j', (provider, analysis) => {
     expect(issues(canary({ provider }, analysis))).toEqual([]);
   });

@@ -16,7 +16,7 @@ function capabilityTable(): string {
   const rows = SUPPORTED_PROVIDERS.map((provider) => {
     const support = PROVIDER_SUPPORT[provider];
     const cells = FEATURES.map(([feature]) => (support?.routing[feature] ? 'yes' : '—'));
-    return `| \`${provider}\` | ${cells.join(' | ')} | ${support?.builtinMetrics.map((m) => `\`${m}\``).join(', ')} | ${support?.targetKinds.join(', ')} |`;
+    return `| \`${provider}\` | ${cells.join(' | ')} | ${support?.builtinMetrics.map((m) => `\`${m}\``).join(', ') || '—'} | ${support?.targetKinds.join(', ')} |`;
   });
   const refused = PROVIDERS.filter((p) => !SUPPORTED_PROVIDERS.includes(p)).map((p) => `\`${p}\``).join(', ');
   return [

@@ -132,8 +132,8 @@ describe('pennant migrate', () => {
     writeFileSync(file, canary.replace('provider: istio', 'provider: gloo'));
     const { code, stderr } = await run([file]);
     expect(stderr).toBe([
-      `${file}:5:13: spec.provider: provider gloo is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik)`,
-      '  hint: use one of kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik, or a Flagger controller for this Canary',
+      `${file}:5:13: spec.provider: provider gloo is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3)`,
+      '  hint: use one of kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, or a Flagger controller for this Canary',
       'migrated 1 document in 1 of 1 file, 1 could not be mapped',
       '',
     ].join('\n'));

@@ -82,8 +82,9 @@ async function seed(kube: KubeClient): Promise<void> {
   // A second app routed by Istio, so its VirtualService and DestinationRules are written and watched.
   await kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }, 'backend'));
   await kube.create(podinfoCanary({ namespace: NS, name: 'backend', interval: '1s', provider: 'istio' }));
-  // One app per ingress router, so the Ingress copy, the HTTPProxy and the TraefikService are written and watched.
-  for (const provider of ['nginx', 'contour', 'traefik']) {
+  // One app per ingress router and one routed by Linkerd, so the Ingress copy, the HTTPProxy, the
+  // TraefikService and the TrafficSplit are written and watched.
+  for (const provider of ['nginx', 'contour', 'traefik', 'linkerd']) {
     await kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }, provider));
     const routed = podinfoCanary({ namespace: NS, name: provider, interval: '1s', provider });
     if (provider === 'nginx') {
@@ -95,11 +96,12 @@ async function seed(kube: KubeClient): Promise<void> {
   }
 }
 
-/** What each ingress router writes, once its Canary is initialised. */
+/** What each ingress router (and linkerd's) writes, once its Canary is initialised. */
 const INGRESS_ROUTED = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'nginx-canary' },
   { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy', name: 'contour' },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'TraefikService', name: 'traefik' },
+  { apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit', name: 'linkerd' },
 ];
 
 describe('the controller on an in-memory cluster', () => {

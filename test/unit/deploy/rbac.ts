@@ -43,7 +43,7 @@ function crdPlurals(): Map<string, string> {
 const BUILTIN_PLURALS: Record<string, string> = {
   Deployment: 'deployments', ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers', HTTPRoute: 'httproutes', Event: 'events',
-  Ingress: 'ingresses', HTTPProxy: 'httpproxies', TraefikService: 'traefikservices',
+  Ingress: 'ingresses', HTTPProxy: 'httpproxies', TraefikService: 'traefikservices', TrafficSplit: 'trafficsplits',
   VirtualService: 'virtualservices', DestinationRule: 'destinationrules',
 };
 

@@ -9,6 +9,8 @@ const TYPES: ResourceType[] = [
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  { apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit' },
+  { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit' },
 ];
 
 export interface RoutedApp {

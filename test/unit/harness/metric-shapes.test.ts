@@ -98,4 +98,24 @@ describe('metric shapes, checked against the selectors of Pennant’s builtin qu
     expect(le('600')).toBe(0);
     expect(le('800')).toBeGreaterThan(0);
   });
+
+  it('linkerd: inbound responses per Deployment and pod, 5xx classified failure; the selectors pick the canary’s series only', async () => {
+    const series = await scrape();
+    const [ok, all] = selected(series, 'linkerd', 'request-success-rate');
+    expect(new Set((all ?? []).map((s) => s.labels.deployment))).toEqual(new Set(['podinfo']));
+    expect(new Set((all ?? []).map((s) => s.labels.pod))).toEqual(new Set(app.canaryPods));
+    expect(new Set((all ?? []).map((s) => s.labels.classification))).toEqual(new Set(['success', 'failure']));
+    expect(new Set((ok ?? []).map((s) => s.labels.status_code))).toEqual(new Set(['200']));
+    const total = (all ?? []).reduce((n, s) => n + s.value, 0);
+    expect(total).toBeGreaterThanOrEqual(498);
+    expect(total).toBeLessThanOrEqual(500);
+    const [buckets] = selected(series, 'linkerd', 'request-duration');
+    expect((buckets ?? []).length).toBeGreaterThan(0);
+    expect(series.some((s) => s.name === 'response_total' && s.labels.deployment === 'podinfo-primary')).toBe(true);
+    const le = (bound: string) =>
+      series.filter((s) => s.name === 'response_latency_ms_bucket' && s.labels.deployment === 'podinfo' && s.labels.status_code === '200' && s.labels.le === bound)
+        .reduce((n, s) => n + s.value, 0);
+    expect(le('600')).toBe(0);
+    expect(le('800')).toBeGreaterThan(0);
+  });
 });

@@ -95,9 +95,11 @@ describe('traffic simulator reading what Pennant’s routers wrote', () => {
     const s = await simulate(app);
     await served(s);
     const gone = app.primaryPods[0] ?? '';
+    // The app's own series (kubernetes_pod_name) and the Linkerd proxy's (pod).
     const podsExported = async () =>
-      new Set(parseExposition(await (await fetch(`${s.url}/metrics`)).text()).map((x) => x.labels.kubernetes_pod_name));
+      new Set(parseExposition(await (await fetch(`${s.url}/metrics`)).text()).flatMap((x) => [x.labels.kubernetes_pod_name, x.labels.pod]));
     expect((await podsExported()).has(gone)).toBe(true);
+    expect(parseExposition(await (await fetch(`${s.url}/metrics`)).text()).some((x) => x.name === 'response_total' && x.labels.pod === gone)).toBe(true);
     await app.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: NS, name: gone });
     await app.settle();
     expect((await podsExported()).has(gone)).toBe(false);

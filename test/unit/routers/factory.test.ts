@@ -6,6 +6,7 @@ import { GatewayApiRouter } from '../../../src/routers/gateway-api.js';
 import { IstioRouter } from '../../../src/routers/istio.js';
 import { KubernetesRouter } from '../../../src/routers/kubernetes.js';
 import { NginxRouter } from '../../../src/routers/nginx.js';
+import { SmiRouter } from '../../../src/routers/smi.js';
 import { TraefikRouter } from '../../../src/routers/traefik.js';
 import { RouterError } from '../../../src/routers/types.js';
 import { cluster } from '../workloads/fixtures.js';
@@ -22,6 +23,10 @@ describe('routerFor', () => {
     ['nginx', NginxRouter],
     ['contour', ContourRouter],
     ['traefik', TraefikRouter],
+    ['linkerd', SmiRouter],
+    ['smi:v1alpha1', SmiRouter],
+    ['smi:v1alpha2', SmiRouter],
+    ['smi:v1alpha3', SmiRouter],
   ])('builds the %s router', (provider, kind) => {
     const router = routerFor(provider, deps);
     expect(router).toBeInstanceOf(kind);
@@ -29,13 +34,13 @@ describe('routerFor', () => {
   });
 
   it('supports exactly the providers it builds', () => {
-    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(['contour', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'kubernetes', 'nginx', 'traefik']);
+    expect([...SUPPORTED_PROVIDERS].sort()).toEqual(['contour', 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'kubernetes', 'linkerd', 'nginx', 'smi:v1alpha1', 'smi:v1alpha2', 'smi:v1alpha3', 'traefik']);
   });
 
   const unsupported = PROVIDERS.filter((p) => !SUPPORTED_PROVIDERS.includes(p));
 
   it('leaves the other Flagger providers unsupported', () => {
-    expect(unsupported).toEqual(expect.arrayContaining(['linkerd', 'gloo', 'apisix', 'skipper', 'kuma', 'osm', 'knative']));
+    expect(unsupported).toEqual(expect.arrayContaining(['gloo', 'apisix', 'skipper', 'kuma', 'osm', 'knative']));
     expect(unsupported.length + SUPPORTED_PROVIDERS.length).toBe(PROVIDERS.length);
   });
 

@@ -85,6 +85,15 @@ describe('GatewayApiRouter', () => {
     expect(written?.spec.rules).toEqual([{ backendRefs: backends(100, 0) }]);
   });
 
+  it("Linkerd's GAMMA (Flagger's linkerd e2e, gatewayapi:v1beta1): the parent is the Service itself, kept as given", async () => {
+    const serviceParent = [{ name: 'podinfo', namespace: NS, group: 'core', kind: 'Service', port: 80 }];
+    const canary = canaryWith({ port: 80, targetPort: 'http', portDiscovery: true, gatewayRefs: serviceParent });
+    await new GatewayApiRouter({ kube: c.client, cache: c.cache }, 'gatewayapi:v1beta1').reconcile(canary);
+    const written = await route(HTTPROUTE_V1BETA1);
+    expect(written?.spec.parentRefs).toEqual(serviceParent);
+    expect(written?.spec.rules).toEqual([{ backendRefs: backends(100, 0, 'podinfo', 80) }]);
+  });
+
   it('uses service.name and service.port for the backends, and sets no hostnames without hosts', async () => {
     await reconcile(canaryWith({ name: 'frontend', port: 8080 }));
     const written = await route(HTTPROUTE_V1, 'frontend');

@@ -44,6 +44,13 @@ describe('pennant simulate on the how-it-works Canary (stepWeight 5, maxWeight 5
     expect(code).toBe(EXIT.ok);
   });
 
+  it('--provider linkerd (a TrafficSplit): the same weight steps, promoted', async () => {
+    const { code, json } = await simulateJson([HOW_IT_WORKS, '--provider', 'linkerd']);
+    expect(json).toMatchObject({ outcome: 'Succeeded', seconds: 720, provider: 'linkerd' });
+    expect(weightsOf(json.timeline)).toEqual([0, ...STEPS]);
+    expect(code).toBe(EXIT.ok);
+  });
+
   it('faulty-at-30: the weight stops at 30, each interval there is a failed check, Failed once 10 have failed (exit 1)', async () => {
     const { code, json } = await simulateJson([HOW_IT_WORKS, '--story', 'faulty-at-30']);
     expect(weightsOf(json.timeline)).toEqual([0, 5, 10, 15, 20, 25, 30]);
