@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { waitUntil } from '../harness/wait.js';
-import { deploymentOf, recordWeights, setImage, waitForPhase } from '../scenarios/helpers.js';
+import { deploymentOf, waitForPhase } from '../scenarios/helpers.js';
+import { releaseAtFirstStep } from './first-step.js';
 import { type ControlPlaneComponent, restartComponent } from './restart-component.js';
 import { RealStack } from './real-stack.js';
 
@@ -42,14 +42,7 @@ describe('control plane restarts mid-analysis on the real control plane', () => 
     ['etcd', 'the API server keeps the watches'],
   ])('%s restarted mid-analysis: %s; the weight never goes back; promoted', async (component) => {
     const ns = `it-restart-${component}-${process.pid}-${n++}`;
-    await stack.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await stack.kube.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }));
-    await stack.simulator.addApps([{ namespace: ns, service: 'podinfo', target: 'podinfo', provider: 'gatewayapi:v1' }]);
-    await stack.kube.create(podinfoCanary({ namespace: ns, interval: '5s', provider: 'gatewayapi:v1', gatewayRefs: [{ name: 'public', namespace: 'gateways' }], threshold: 2 }));
-    await waitForPhase(stack.kube, ns, 'Initialized', PHASE_TIMEOUT);
-    const recorder = recordWeights(stack.kube, ns);
-    await setImage(stack.kube, ns, 'podinfo:6.0.1');
-    await expect.poll(() => recorder.weights, { timeout: 60_000 }).toContain(10);
+    const recorder = await releaseAtFirstStep(stack, ns);
     const before = await informerCounts();
     const pidBefore = componentPid(component);
 
