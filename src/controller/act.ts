@@ -57,7 +57,7 @@ export async function report(deps: ActorDeps, canary: Canary, actions: Action[],
   const log = deps.logger.child({ canary: `${canary.metadata.namespace}/${canary.metadata.name}` });
   for (const action of actions) {
     try {
-      await reportOne(deps, canary, action, call, decision);
+      await reportOne(deps, canary, action, call, decision, signal);
     } catch (err) {
       if (action.kind === 'notify') deps.metrics.notifications.inc({ severity: action.severity, result: 'failed' });
       log.error({ err: err instanceof Error ? err.message : String(err), action: action.kind }, `could not ${action.kind}`);
@@ -65,14 +65,14 @@ export async function report(deps: ActorDeps, canary: Canary, actions: Action[],
   }
 }
 
-async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: HookCaller, decision: string): Promise<void> {
+async function reportOne(deps: ActorDeps, canary: Canary, action: Action, call: HookCaller, decision: string, signal: AbortSignal): Promise<void> {
   switch (action.kind) {
     case 'event':
       await deps.kube.recordEvent({ regarding: canaryRef(canary), type: action.type, reason: action.reason, message: action.message });
       await runEventHooks(canary, { type: action.type, message: action.message }, deps.now(), call);
       return;
     case 'notify':
-      await deps.notifier.post({ canary, severity: action.severity, message: action.message, fields: action.fields });
+      await deps.notifier.post({ canary, severity: action.severity, message: action.message, fields: action.fields }, signal);
       deps.metrics.notifications.inc({ severity: action.severity, result: 'sent' });
       return;
     case 'runHooks': {

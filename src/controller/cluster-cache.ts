@@ -134,12 +134,12 @@ export class ClusterCache implements ObjectReader {
     return this.informers.has(typeKey(type));
   }
 
-  /** Watch restarts per kind, from informers that count them. */
-  restarts(): Map<string, number> {
+  /** Watch restarts after errors, or relists after 410 Gone, per kind, from informers that count them. */
+  informerCounts(of: 'restarts' | 'relists'): Map<string, number> {
     const counts = new Map<string, number>();
     for (const [key, informer] of this.informers) {
-      const restarts = (informer as { restarts?: unknown }).restarts;
-      if (typeof restarts === 'number') counts.set(key.split('/').pop() ?? key, restarts);
+      const count = (informer as Partial<Record<typeof of, unknown>>)[of];
+      if (typeof count === 'number') counts.set(key.split('/').pop() ?? key, count);
     }
     return counts;
   }

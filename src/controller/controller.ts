@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { WriteBack } from '../gitops/index.js';
 import type { KubeClient, KubeObject, ResourceType } from '../kube/types.js';
 import type { Notifier } from '../notify/index.js';
@@ -67,7 +68,8 @@ export class Controller {
   private readonly failures = new Map<string, number>();
   private readonly conflictStreaks = new Map<string, number>();
   private readonly index = new CanaryIndex();
-  private readonly restartsCounted = new Map<string, number>();
+  /** What the informer counters stood at when last added to the metrics, per counter and kind. */
+  private readonly informerCounted = { restarts: new Map<string, number>(), relists: new Map<string, number>() };
   private readonly abort = new AbortController();
   private readonly reconcilerDeps: ReconcilerDeps;
   private workers: Promise<void>[] = [];
@@ -133,10 +135,16 @@ export class Controller {
   private countCanaries(): void {
     this.deps.metrics.canaryTotal.reset();
     for (const [namespace, count] of this.index.countByNamespace()) this.deps.metrics.canaryTotal.set({ namespace }, count);
-    for (const [kind, restarts] of this.cache.restarts()) {
-      const counted = this.restartsCounted.get(kind) ?? 0;
-      if (restarts > counted) this.deps.metrics.informerRestarts.inc({ kind }, restarts - counted);
-      this.restartsCounted.set(kind, restarts);
+    this.countInformers('restarts', this.deps.metrics.informerRestarts);
+    this.countInformers('relists', this.deps.metrics.informerRelists);
+  }
+
+  private countInformers(of: 'restarts' | 'relists', metric: Counter<'kind'>): void {
+    const counted = this.informerCounted[of];
+    for (const [kind, count] of this.cache.informerCounts(of)) {
+      const before = counted.get(kind) ?? 0;
+      if (count > before) metric.inc({ kind }, count - before);
+      counted.set(kind, count);
     }
   }
 

@@ -22,5 +22,6 @@ export class ControllerMetrics {
   readonly scheduled = new Gauge({ name: 'pennant_scheduler_entries', help: 'Canaries with a pending wake-up', registers: [this.registry] });
   readonly analysesRunning = new Gauge({ name: 'pennant_analyses_running', help: 'Analyses holding a slot of --max-concurrent-analyses', registers: [this.registry] });
   readonly informerRestarts = new Counter({ name: 'pennant_informer_restarts_total', help: 'Informer watch restarts', labelNames: ['kind'], registers: [this.registry] });
+  readonly informerRelists = new Counter({ name: 'pennant_informer_relists_total', help: 'Informer relists after 410 Gone (the watch resumed from a version the API server no longer had)', labelNames: ['kind'], registers: [this.registry] });
   readonly notifications = new Counter({ name: 'pennant_notifications_total', help: 'Alerts sent', labelNames: ['severity', 'result'], registers: [this.registry] });
 }

@@ -11,7 +11,7 @@ import { explainKubeFailure } from '../kube/failure-hint.js';
 import { kubeConfigFrom } from '../kube/kubeconfig.js';
 import { RealKube } from '../kube/real.js';
 import type { KubeClient, ResourceType } from '../kube/types.js';
-import { AlertDispatcher, alertDeliveries, globalNotifierFrom, type Notifier } from '../notify/index.js';
+import { AlertDispatcher, alertDeliveries, alertDeliveryRetries, globalNotifierFrom, type Notifier } from '../notify/index.js';
 import { createHttpServer, listen } from '../server/http.js';
 import { webView } from '../ui/index.js';
 import { canaryRef } from './act.js';
@@ -217,6 +217,7 @@ export function alertNotifier(deps: AlertNotifierDeps): Notifier {
     alertLink: deps.config.alertLink,
     allowCrossNamespaceRefs: !deps.config.denyCrossNamespaceRefs,
     deliveries: alertDeliveries(deps.metrics.registry),
+    retries: alertDeliveryRetries(deps.metrics.registry),
     recordEvent: (canary, event) => deps.kube.recordEvent({ regarding: canaryRef(canary), ...event }),
   });
 }

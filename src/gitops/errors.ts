@@ -6,7 +6,8 @@ export type GitOpsErrorCode =
   | 'RefNotFound' // the branch, tag or commit does not exist
   | 'Timeout' // spec.timeout passed
   | 'Aborted' // the controller is stopping
-  | 'PushRejected' // the remote moved (non-fast-forward) or refused the push
+  | 'PushRejected' // the remote moved (non-fast-forward): make the edit again on its new tip
+  | 'PushDeclined' // the Git server refused the push (a pre-receive hook, a protected branch)
   | 'Manifests' // a path is missing or the manifests cannot be read
   | 'Unknown';
 

@@ -95,6 +95,7 @@ export class GitWriteBack implements WriteBack {
       try {
         await this.deps.git.push(dir, branch, options);
       } catch (err) {
+        if (err instanceof GitOpsError && err.code === 'PushDeclined') return { ok: false, message: `the Git server declined the push to ${branch}: ${err.message}` };
         if (!(err instanceof GitOpsError) || err.code !== 'PushRejected') throw err;
         lastError = err.message;
         this.deps.logger.info({ gitsource: `${source.metadata.namespace}/${source.metadata.name}`, branch, attempt }, 'write-back push rejected: the branch moved; redoing the edit on its new tip');

@@ -80,7 +80,7 @@ export class GitClient {
     });
   }
 
-  /** Pushes HEAD to `branch`, never forcing: a remote that moved is a `PushRejected` error. */
+  /** Pushes HEAD to `branch`, never forcing: a remote that moved is `PushRejected`, one that refused (a hook) `PushDeclined`. */
   async push(dir: string, branch: string, options: GitCallOptions): Promise<void> {
     await this.run(dir, options, {}, (git) => git.raw(['push', '--quiet', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]));
   }
@@ -140,7 +140,9 @@ export function revisionOf(ref: GitRef, sha: string): string {
 }
 
 const PATTERNS: [RegExp, GitOpsErrorCode][] = [
-  [/\[rejected\]|non-fast-forward|fetch first|failed to push some refs|\[remote rejected\]/i, 'PushRejected'],
+  // First: a declined push also says "failed to push some refs".
+  [/\[remote rejected\]|pre-receive hook declined|protected branch/i, 'PushDeclined'],
+  [/\[rejected\]|non-fast-forward|fetch first|failed to push some refs/i, 'PushRejected'],
   [/authentication failed|could not read (username|password)|returned error: 40[13]|permission denied \(publickey|invalid credentials/i, 'AuthFailed'],
   [/couldn't find remote ref|remote branch .* not found|not a valid object name|unknown revision|did not match any/i, 'RefNotFound'],
   [/could not resolve host|connection refused|failed to connect|host key verification failed|unable to access|timed out|no route to host|could not read from remote/i, 'Unreachable'],

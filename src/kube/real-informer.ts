@@ -38,6 +38,7 @@ export class RealInformer implements Informer {
   private abort: AbortController | undefined;
   private wake: (() => void) | undefined;
   private restartCount = 0;
+  private relistCount = 0;
   private lastFailure: unknown;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -57,6 +58,11 @@ export class RealInformer implements Informer {
   /** Watch restarts after errors since start (a health signal; 410 relists are not counted). */
   get restarts(): number {
     return this.restartCount;
+  }
+
+  /** Relists after 410 Gone since start: the server no longer had the changes since our resourceVersion. */
+  get relists(): number {
+    return this.relistCount;
   }
 
   /** The error behind the latest restart, if any. */
@@ -119,6 +125,7 @@ export class RealInformer implements Informer {
       } catch (err) {
         if (!live()) return;
         if (err instanceof KubeError && err.code === 'Gone') {
+          this.relistCount += 1;
           this.resourceVersion = '';
           continue;
         }

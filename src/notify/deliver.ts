@@ -2,40 +2,71 @@ import { setTimeout as delay } from 'node:timers/promises';
 import axios, { type AxiosProxyConfig } from 'axios';
 import { scrubUrl } from '../webhooks/url.js';
 import { NotifyError } from './errors.js';
+import { parseRetryAfter, type RetryReason, retryDelayMs, retryReasonOfStatus } from './retry-policy.js';
 import type { Destination } from './types.js';
 
 export interface DeliveryOptions {
   /** Per attempt; Flagger's is 5 s. */
   timeoutMs?: number;
-  /** Wait before the one retry. */
+  /** Wait before the first retry; doubled for each next one. */
   retryDelayMs?: number;
-  /** Both attempts and the wait together never take longer than this. */
+  /** Attempts after the first, on connection errors, 429 and 5xx. */
+  retries?: number;
+  /** The longest Retry-After honoured; a server asking for more is not asked again. */
+  maxRetryAfterMs?: number;
+  /** Every attempt and wait together never take longer than this. */
   budgetMs?: number;
+  /** Told before each retry (the controller counts them). */
+  onRetry?: (reason: RetryReason) => void;
+  /** The controller's shutdown: no more waiting for a retry, the delivery fails with the last error. */
+  signal?: AbortSignal;
 }
 
-export const DELIVERY_DEFAULTS: Required<DeliveryOptions> = { timeoutMs: 5_000, retryDelayMs: 500, budgetMs: 10_000 };
+export const DELIVERY_DEFAULTS: Required<Omit<DeliveryOptions, 'onRetry' | 'signal'>> = {
+  timeoutMs: 5_000, retryDelayMs: 500, retries: 3, maxRetryAfterMs: 60_000, budgetMs: 90_000,
+};
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 const ANSWER_CHARS = 200;
 
-type Attempt = { ok: true } | { ok: false; error: NotifyError; retriable: boolean };
+type Attempt = { ok: true } | { ok: false; error: NotifyError; retry?: RetryReason; retryAfterMs?: number };
 
 /**
  * POSTs `body` as JSON. A 2xx answer is success; anything else is a NotifyError naming the
- * destination by its label, never by its URL. Flagger makes one attempt; we retry once, after a short
- * wait, on connection errors and 5xx answers (a timeout is not retried: the budget would be gone).
+ * destination by its label, never by its URL. Flagger makes one attempt; we retry connection errors,
+ * 429 and 5xx answers with backoff, after the server's Retry-After when it sends one (a timeout is
+ * not retried: the message may have arrived, and the budget would be gone). Runs on the report
+ * queue, never on a reconcile worker, so the waits hold up no decision.
  */
 export async function deliver(destination: Destination, url: string, body: unknown, options: DeliveryOptions = {}): Promise<void> {
-  const { timeoutMs, retryDelayMs, budgetMs } = { ...DELIVERY_DEFAULTS, ...options };
+  const settings = { ...DELIVERY_DEFAULTS, ...options };
   const started = Date.now();
-  const first = await attempt(destination, url, body, timeoutMs);
-  if (first.ok) return;
-  const left = budgetMs - (Date.now() - started) - retryDelayMs;
-  if (!first.retriable || left <= 0) throw first.error;
-  await delay(retryDelayMs);
-  const second = await attempt(destination, url, body, Math.min(timeoutMs, left));
-  if (second.ok) return;
-  throw new NotifyError(second.error.code, `${second.error.message} (after 2 attempts)`, { status: second.error.status });
+  for (let retry = 0; ; retry++) {
+    const left = settings.budgetMs - (Date.now() - started);
+    const result = await attempt(destination, url, body, Math.min(settings.timeoutMs, left));
+    if (result.ok) return;
+    const next = nextAttempt(result, retry, settings, Date.now() - started);
+    if (typeof next === 'string') throw finalError(result.error, retry + 1, next);
+    const waited = await delay(next.waitMs, true, { signal: options.signal }).catch(() => false);
+    if (!waited) throw finalError(result.error, retry + 1, 'not retried: shutting down');
+    options.onRetry?.(next.reason);
+  }
+}
+
+/** The retry after a failed attempt and its wait, or why there is none ('' when the error says enough). */
+function nextAttempt(failed: Attempt & { ok: false }, retry: number, settings: typeof DELIVERY_DEFAULTS, elapsedMs: number): { reason: RetryReason; waitMs: number } | string {
+  if (failed.retry === undefined || retry >= settings.retries) return '';
+  if (failed.retryAfterMs !== undefined && failed.retryAfterMs > settings.maxRetryAfterMs) {
+    return `Retry-After ${Math.ceil(failed.retryAfterMs / 1000)}s is over the ${settings.maxRetryAfterMs / 1000}s limit`;
+  }
+  const waitMs = retryDelayMs(retry, settings.retryDelayMs, settings.maxRetryAfterMs, failed.retryAfterMs);
+  return settings.budgetMs - elapsedMs - waitMs <= 0 ? '' : { reason: failed.retry, waitMs };
+}
+
+function finalError(error: NotifyError, attempts: number, reason: string): NotifyError {
+  const notes = [...(attempts > 1 ? [`after ${attempts} attempts`] : []), ...(reason ? [reason] : [])];
+  if (notes.length === 0) return error;
+  return new NotifyError(error.code, `${error.message} (${notes.join('; ')})`, { ...(error.status === undefined ? {} : { status: error.status }) });
 }
 
 async function attempt(destination: Destination, url: string, body: unknown, timeoutMs: number): Promise<Attempt> {
@@ -55,14 +86,17 @@ async function attempt(destination: Destination, url: string, body: unknown, tim
     if (response.status >= 200 && response.status < 300) return { ok: true };
     const answer = brief(scrubUrl(String(response.data ?? ''), url));
     const error = new NotifyError('Http', `${label}: HTTP ${response.status}${answer ? `: ${answer}` : ''}`, { status: response.status });
-    return { ok: false, error, retriable: response.status >= 500 };
+    const retry = retryReasonOfStatus(response.status);
+    const retryAfterMs = parseRetryAfter(headerText(response.headers['retry-after']), Date.now());
+    return { ok: false, error, ...(retry ? { retry } : {}), ...(retry && retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (err) {
-    if (err instanceof NotifyError) return { ok: false, error: err, retriable: false };
-    if (abort.signal.aborted) return { ok: false, error: new NotifyError('Timeout', `${label}: no answer within ${timeoutMs / 1000}s`), retriable: false };
+    if (err instanceof NotifyError) return { ok: false, error: err };
+    if (abort.signal.aborted) return { ok: false, error: new NotifyError('Timeout', `${label}: no answer within ${timeoutMs / 1000}s`) };
     // Only the error code: library messages may quote the address (and axios errors carry the request).
     const code = (err as { code?: unknown }).code;
     const reason = typeof code === 'string' ? code : 'request failed';
-    return { ok: false, error: new NotifyError('Unreachable', `${label}: cannot connect (${reason})`), retriable: !isPermanent(reason) };
+    const error = new NotifyError('Unreachable', `${label}: cannot connect (${reason})`);
+    return isPermanent(reason) ? { ok: false, error } : { ok: false, error, retry: 'unreachable' };
   } finally {
     clearTimeout(timer);
   }
@@ -84,6 +118,8 @@ export function proxyConfig(raw: string, label: string): AxiosProxyConfig {
 
 /** Certificate problems and malformed requests do not fix themselves between attempts. */
 const isPermanent = (code: string): boolean => /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_INVALID/.test(code);
+
+const headerText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function brief(text: string): string {
   const trimmed = text.trim().replace(/\s+/g, ' ');

@@ -6,7 +6,8 @@ import { errorMessage, NotifyError } from './errors.js';
 import { createNotifier, type NotifierOptions } from './factory.js';
 import type { GlobalNotifier } from './global.js';
 import { LogNotifier } from './log-notifier.js';
-import type { DeliveryCounter } from './metrics.js';
+import type { DeliveryCounter, RetryCounter } from './metrics.js';
+import type { RetryReason } from './retry-policy.js';
 import { resolveAlertProvider, type ResolvedProvider, secretsOfAlert } from './resolve.js';
 import { subscribes } from './severity.js';
 import type { CanaryAlert, Destination, Notification, Notifier, ProviderType } from './types.js';
@@ -27,6 +28,7 @@ export interface AlertDispatcherDeps {
   clusterName?: string | undefined;
   allowCrossNamespaceRefs?: boolean;
   deliveries?: DeliveryCounter;
+  retries?: RetryCounter;
   /** A Kubernetes Event on the Canary when an alert could not be delivered. */
   recordEvent?: (canary: Canary, event: AlertEvent) => Promise<void>;
   /** `--alert-link`: the link template of destinations whose AlertProvider sets no spec.link. */
@@ -51,18 +53,18 @@ export class AlertDispatcher implements Notifier {
     this.log = new LogNotifier(deps.logger);
   }
 
-  async post(notification: Notification): Promise<void> {
+  async post(notification: Notification, signal?: AbortSignal): Promise<void> {
     try {
       await this.log.post(notification);
       const n = this.withImages(this.withCluster(notification));
       const alerts = n.canary.spec.analysis.alerts ?? [];
       if (alerts.length === 0) {
         const global = this.deps.global;
-        if (global) await this.send(n, 'alert', () => global);
+        if (global) await this.send(n, 'alert', () => global, signal);
         return;
       }
       const subscribed = alerts.filter((alert) => subscribes(alert.severity, n.severity));
-      await Promise.all(subscribed.map((alert) => this.send(n, `alert "${alert.name}"`, () => this.resolve(n.canary, alert))));
+      await Promise.all(subscribed.map((alert) => this.send(n, `alert "${alert.name}"`, () => this.resolve(n.canary, alert), signal)));
     } catch (err) {
       this.deps.logger.error({ err: errorMessage(err) }, 'alert dispatch failed');
     }
@@ -73,14 +75,15 @@ export class AlertDispatcher implements Notifier {
     return resolveAlertProvider(this.deps.reader, canary, alert, { allowCrossNamespaceRefs: this.deps.allowCrossNamespaceRefs ?? true });
   }
 
-  private async send(n: Notification, what: string, target: () => ResolvedProvider | Promise<ResolvedProvider>): Promise<void> {
+  private async send(n: Notification, what: string, target: () => ResolvedProvider | Promise<ResolvedProvider>, signal?: AbortSignal): Promise<void> {
     let type = 'unknown';
     try {
       const resolved = await target();
       type = resolved.type;
       const destination = withLink(resolved.destination, this.deps.alertLink);
-      const notifier = this.deps.notifierFor?.(resolved.type, destination) ?? createNotifier(resolved.type, destination, this.deps.delivery);
-      await notifier.post(n);
+      const counted = { ...this.deps.delivery, onRetry: (reason: RetryReason) => this.deps.retries?.inc({ type: resolved.type, reason }) };
+      const notifier = this.deps.notifierFor?.(resolved.type, destination) ?? createNotifier(resolved.type, destination, counted);
+      await notifier.post(n, signal);
       this.deps.deliveries?.inc({ type, result: 'sent' });
     } catch (err) {
       this.deps.deliveries?.inc({ type: err instanceof NotifyError ? (err.providerType ?? type) : type, result: 'failed' });

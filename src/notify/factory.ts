@@ -24,10 +24,10 @@ export class ProviderNotifier implements Notifier {
     private readonly options: NotifierOptions = {},
   ) {}
 
-  async post(notification: Notification): Promise<void> {
+  async post(notification: Notification, signal?: AbortSignal): Promise<void> {
     const message = alertMessage(notification, (this.options.now ?? (() => new Date()))(), this.destination.link);
     const body = this.format.payload(message, this.destination);
-    await deliver(this.destination, this.url(), body, this.options);
+    await deliver(this.destination, this.url(), body, signal ? { ...this.options, signal } : this.options);
   }
 
   private url(): string {

@@ -5,7 +5,8 @@ export { AlertDispatcher, type AlertDispatcherDeps, type AlertEvent } from './di
 export { alertMessage, createNotifier, FORMATS, type NotifierOptions, ProviderNotifier } from './factory.js';
 export { DELIVERY_DEFAULTS, deliver, type DeliveryOptions, proxyConfig } from './deliver.js';
 export { type GlobalNotifier, globalNotifierFrom, type GlobalNotifierFlags } from './global.js';
-export { alertDeliveries, type DeliveryCounter, type DeliveryResult } from './metrics.js';
+export { alertDeliveries, alertDeliveryRetries, type DeliveryCounter, type DeliveryResult, type RetryCounter } from './metrics.js';
+export { parseRetryAfter, type RetryReason, retryDelayMs, retryReasonOfStatus } from './retry-policy.js';
 export { ALERT_PROVIDER, resolveAlertProvider, type ResolvedProvider, type ResolveOptions } from './resolve.js';
 export { subscribes } from './severity.js';
 export { slackPayload, SLACK_COLORS, type SlackPayload } from './slack-attachments.js';

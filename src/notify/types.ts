@@ -13,7 +13,8 @@ export interface Notification {
 
 /** Where alerts go: one implementation per alert provider type, chosen per Canary. */
 export interface Notifier {
-  post(notification: Notification): Promise<void>;
+  /** `signal` is the controller's shutdown: it ends waits between retries, never a first attempt. */
+  post(notification: Notification, signal?: AbortSignal): Promise<void>;
 }
 
 export type ProviderType = AlertProviderSpec['type'];

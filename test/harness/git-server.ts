@@ -53,6 +53,11 @@ export interface GitServer {
   refUpdates(repo: string, branch?: string): Promise<{ from: string; to: string }[]>;
   /** Is `ancestor` reachable from `descendant`? (a push from one to the other was a fast-forward) */
   isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean>;
+  /** The server goes away (connections refused) until `up()`, which listens on the same port again. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  /** A pre-receive hook refuses every push to `repo` with `message` (as a protected branch would); null removes it. */
+  declinePushes(repo: string, message: string | null): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -140,13 +145,26 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     },
     isAncestor: async (repo, ancestor, descendant) =>
       git([`--git-dir=${bare(repo)}`, 'merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false),
+    down: () => http.close(),
+    up: () => new Promise<void>((resolve, reject) => {
+      http.server.once('error', reject);
+      http.server.listen(http.port, '127.0.0.1', () => resolve());
+    }),
+    declinePushes: async (repo, message) => {
+      const hook = join(bare(repo), 'hooks', 'pre-receive');
+      if (message === null) return rm(hook, { force: true });
+      await mkdir(dirname(hook), { recursive: true });
+      await writeFile(hook, `#!/bin/sh\necho ${shellQuote(message)} >&2\nexit 1\n`, { mode: 0o755 });
+    },
     stop: async () => {
-      await http.close();
+      if (http.server.listening) await http.close();
       await rm(root, { recursive: true, force: true });
       removed();
     },
   };
 }
+
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function parseCommit(record: string): GitCommit {
   const [sha = '', name = '', email = '', date = '', body = ''] = record.split('\x00');

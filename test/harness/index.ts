@@ -5,5 +5,5 @@ export type { SimulatedApp } from './simulated-app.js';
 export type { MetricShape, MetricShapeFactory, ServedRequests } from './metric-shapes.js';
 export { ALL_SHAPES, istioShape, kubernetesShape } from './shapes/index.js';
 export { startGitServer, type GitServer, type GitServerOptions, type GitCommit, type CommitOptions } from './git-server.js';
-export { startSlackStandIn, type SlackStandIn, type ReceivedMessage } from './slack-stand-in.js';
+export { startSlackStandIn, type SlackStandIn, type ReceivedMessage, type StandInAnswer } from './slack-stand-in.js';
 export { waitUntil } from './wait.js';

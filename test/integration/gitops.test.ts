@@ -166,6 +166,28 @@ describe('GitSource on the real control plane', () => {
       .toMatch(/^podinfo:6\.0\.2 at /);
   }, 180_000);
 
+  it('(g) Git declines pushes (pre-receive hook) at a promotion: the outcome waits in status.pendingWriteBack and is written once pushes are allowed', async () => {
+    await pushed({ 'apps/podinfo.yaml': podinfo('podinfo:6.0.3', '0') }, 'podinfo 6.0.3');
+    await git.declinePushes('apps', 'main is frozen for the release');
+    try {
+      expect((await notify()).status).toBe(202);
+      await expect.poll(async () => (await canaryStatus(stack.kube, ns)).pendingWriteBack, { timeout: PHASE_TIMEOUT })
+        .toMatchObject({ outcome: 'promoted', attempts: expect.any(Number), lastError: expect.stringContaining('main is frozen for the release') });
+      expect(await deploymentOf(stack.kube, ns, 'podinfo-primary')).toMatchObject({ image: 'podinfo:6.0.3' });
+      await expect.poll(reasons, { timeout: 60_000 }).toContain('WriteBackFailed');
+      expect((await git.log('apps'))[0]?.subject).toBe('podinfo 6.0.3');
+    } finally {
+      await git.declinePushes('apps', null);
+    }
+    const subject = `Record promotion of ${ns}/podinfo: podinfo:6.0.3`;
+    await expect.poll(async () => (await git.log('apps'))[0]?.subject, { timeout: 90_000 }).toBe(subject);
+    await expect.poll(async () => (await canaryStatus(stack.kube, ns)).pendingWriteBack, { timeout: 60_000 }).toBeUndefined();
+    const log = await git.log('apps');
+    expect((await canaryStatus(stack.kube, ns)).lastWriteBack).toMatchObject({ outcome: 'promoted', commit: log[0]?.sha });
+    expect(log.filter((c) => c.subject === subject)).toHaveLength(1);
+    expect(log[1]?.subject).toBe('podinfo 6.0.3');
+  }, 240_000);
+
   it('(d) a manifest for another team\'s namespace fails the sync with Forbidden; nothing is applied there', async () => {
     const sha = await pushed({ 'apps/reach.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: reach, namespace: ${other} }\n` }, 'reach into another namespace');
     expect((await notify()).status).toBe(202);

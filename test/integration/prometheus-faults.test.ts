@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { podinfoCanary, podinfoDeployment } from '../../src/demo/manifests.js';
 import { type FaultyPrometheus, type PrometheusFault, startFaultyPrometheus } from '../harness/faulty-prometheus.js';
-import { canaryStatus, deploymentOf, recordWeights, setImage, waitForPhase } from '../scenarios/helpers.js';
+import { canaryStatus, deploymentOf, waitForPhase } from '../scenarios/helpers.js';
+import { releaseAtFirstStep } from './first-step.js';
 import { HTTPROUTE_V1, RealStack } from './real-stack.js';
 
 const PHASE_TIMEOUT = 150_000;
@@ -29,14 +29,7 @@ describe('Prometheus faults mid-analysis on the real control plane', () => {
   it.each<PrometheusFault>(['down', 'slow', 'garbage', 'nan'])('%s: rolled back after threshold, never promoted, all traffic back on the primary', async (fault) => {
     prometheus.fault = 'none';
     const ns = `it-prom-${fault}-${process.pid}-${n++}`;
-    await stack.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await stack.kube.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }));
-    await stack.simulator.addApps([{ namespace: ns, service: 'podinfo', target: 'podinfo', provider: 'gatewayapi:v1' }]);
-    await stack.kube.create(podinfoCanary({ namespace: ns, interval: '5s', provider: 'gatewayapi:v1', gatewayRefs: [{ name: 'public', namespace: 'gateways' }], threshold: 2 }));
-    await waitForPhase(stack.kube, ns, 'Initialized', PHASE_TIMEOUT);
-    const recorder = recordWeights(stack.kube, ns);
-    await setImage(stack.kube, ns, 'podinfo:6.0.1');
-    await expect.poll(() => recorder.weights, { timeout: 60_000 }).toContain(10);
+    const recorder = await releaseAtFirstStep(stack, ns);
     const faultedBefore = prometheus.faulted;
     prometheus.fault = fault;
     const failed = await waitForPhase(stack.kube, ns, 'Failed', PHASE_TIMEOUT);

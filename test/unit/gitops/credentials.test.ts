@@ -80,6 +80,8 @@ describe('credential scrubbing', () => {
 
   it.each([
     ['! HEAD:refs/heads/main [rejected] (fetch first)', 'PushRejected'],
+    ['! HEAD:refs/heads/main [remote rejected] (pre-receive hook declined); error: failed to push some refs', 'PushDeclined'],
+    ['remote: GH006: Protected branch update failed for refs/heads/main.', 'PushDeclined'],
     ["fatal: could not read Username for 'http://h': terminal prompts disabled", 'AuthFailed'],
     ['fatal: Authentication failed for https://h/r', 'AuthFailed'],
     ["fatal: couldn't find remote ref refs/heads/nope", 'RefNotFound'],

@@ -88,6 +88,7 @@ describe('RealInformer', () => {
     await vi.waitFor(() => expect(source.watchedFrom).toEqual(['3', '9']), IO_WAIT);
     expect(seen).toEqual(['DELETED drop@3 (was @3)', 'MODIFIED change@7 (was @2)', 'ADDED new@8']);
     expect(informer.restarts).toBe(0);
+    expect(informer.relists).toBe(1);
   });
 
   it('restarts after errors with exponential backoff capped at the maximum, counting each restart', async () => {

@@ -178,6 +178,7 @@ describe('RealKube over HTTP (fake API server)', () => {
       await vi.waitFor(() => expect(server.requestsTo(listPath).at(-1)?.query.get('resourceVersion')).toBe('8'), IO_WAIT);
       expect(server.requestsTo(listPath).at(-1)?.query.get('allowWatchBookmarks')).toBe('true');
       expect(informer.restarts).toBe(0);
+      expect(informer.relists).toBe(1);
       informer.stop();
     });
 

@@ -37,8 +37,9 @@ describe('deliver', () => {
   });
 
   it.each([
-    [500, [500, 500], 2, 'slack AlertProvider test/on-call: HTTP 500: error (after 2 attempts)'],
-    [503, [503, 502], 2, 'slack AlertProvider test/on-call: HTTP 502: error (after 2 attempts)'],
+    [500, [500], 4, 'slack AlertProvider test/on-call: HTTP 500: error (after 4 attempts)'],
+    [503, [503, 502], 4, 'slack AlertProvider test/on-call: HTTP 502: error (after 4 attempts)'],
+    [429, [429], 4, 'slack AlertProvider test/on-call: HTTP 429: error (after 4 attempts)'],
     [400, [400], 1, 'slack AlertProvider test/on-call: HTTP 400: error'],
     [404, [404], 1, 'slack AlertProvider test/on-call: HTTP 404: error'],
     [302, [{ status: 302, body: '' }], 1, 'slack AlertProvider test/on-call: HTTP 302'],
@@ -50,9 +51,18 @@ describe('deliver', () => {
     expect(receiver.requests).toHaveLength(requests);
   });
 
-  it('a 5xx then a 2xx: delivered by the one retry', async () => {
-    receiver = await startReceiver(503, 200);
-    await deliver(destination(receiver.url), receiver.url, {}, fast);
+  it('5xx answers then a 2xx: delivered by the third retry, each retry told', async () => {
+    receiver = await startReceiver(503, 500, 502, 200);
+    const reasons: string[] = [];
+    await deliver(destination(receiver.url), receiver.url, {}, { ...fast, onRetry: (reason) => reasons.push(reason) });
+    expect(receiver.requests).toHaveLength(4);
+    expect(reasons).toEqual(['server-error', 'server-error', 'server-error']);
+  });
+
+  it('`retries` bounds the attempts', async () => {
+    receiver = await startReceiver(503);
+    const err = await failure(receiver.url, { ...fast, retries: 1 });
+    expect(err.message).toBe('slack AlertProvider test/on-call: HTTP 503: error (after 2 attempts)');
     expect(receiver.requests).toHaveLength(2);
   });
 
@@ -62,9 +72,11 @@ describe('deliver', () => {
     expect(err.message).toBe('slack AlertProvider test/on-call: HTTP 400: bad hook ***');
   });
 
-  it('connection refused: retried once, then an error naming the code, not the address', async () => {
-    const err = await failure(`${await closedPortUrl()}${SECRET_PATH}`, fast);
-    expect(err).toMatchObject({ code: 'Unreachable', message: 'slack AlertProvider test/on-call: cannot connect (ECONNREFUSED) (after 2 attempts)' });
+  it('connection refused: retried, then an error naming the code, not the address', async () => {
+    const reasons: string[] = [];
+    const err = await failure(`${await closedPortUrl()}${SECRET_PATH}`, { ...fast, onRetry: (reason) => reasons.push(reason) });
+    expect(err).toMatchObject({ code: 'Unreachable', message: 'slack AlertProvider test/on-call: cannot connect (ECONNREFUSED) (after 4 attempts)' });
+    expect(reasons).toEqual(['unreachable', 'unreachable', 'unreachable']);
   });
 
   it('no answer within the timeout: an error, not retried (the budget would be gone)', async () => {
@@ -90,6 +102,14 @@ describe('deliver', () => {
     const err = await failure(receiver.url, { retryDelayMs: 50, budgetMs: 20 });
     expect(err.message).toBe('slack AlertProvider test/on-call: HTTP 500: error');
     expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('a 4xx other than 429 is not retried', async () => {
+    const reasons: string[] = [];
+    receiver = await startReceiver(403, 200);
+    await failure(receiver.url, { ...fast, onRetry: (reason) => reasons.push(reason) });
+    expect(receiver.requests).toHaveLength(1);
+    expect(reasons).toEqual([]);
   });
 
   it('goes through the proxy, with its credentials', async () => {

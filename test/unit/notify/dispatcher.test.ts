@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../../src/api/index.js';
 import {
-  AlertDispatcher, type AlertDispatcherDeps, type AlertEvent, alertDeliveries, type CanaryAlert, type Destination, globalNotifierFrom,
+  AlertDispatcher, type AlertDispatcherDeps, type AlertEvent, alertDeliveries, alertDeliveryRetries, type CanaryAlert, type Destination, globalNotifierFrom,
   type Notification, type ProviderType,
 } from '../../../src/notify/index.js';
 import type { KubeObject } from '../../../src/kube/types.js';
@@ -217,16 +217,22 @@ describe('AlertDispatcher: problems are logged, counted and recorded, never thro
     expect(await count('slack', 'failed')).toBe(1);
   });
 
-  it('a real HTTP 500 (after the retry) becomes an AlertFailed event without the URL', async () => {
+  it('a real HTTP 500 (after the retries, each counted) becomes an AlertFailed event without the URL', async () => {
     const receiver = await startReceiver(500);
     try {
       const reader = readerOf(alertProviderObject('on-call', { type: 'slack', secretRef: { name: 'hook' } }), secretObject('hook', { address: `${receiver.url}/services/XXXXSECRET` }));
       const log = capturedLogger();
       const events: AlertEvent[] = [];
-      const dispatcher = new AlertDispatcher({ reader, logger: log.logger, delivery: { retryDelayMs: 1 }, recordEvent: async (_c, e) => void events.push(e) });
+      const registry = new Registry();
+      const dispatcher = new AlertDispatcher({
+        reader, logger: log.logger, delivery: { retryDelayMs: 1 }, recordEvent: async (_c, e) => void events.push(e),
+        deliveries: alertDeliveries(registry), retries: alertDeliveryRetries(registry),
+      });
       await dispatcher.post(notification('info', canaryWith([alert('on-call')])));
-      expect(receiver.requests).toHaveLength(2);
-      expect(events).toEqual([{ type: 'Warning', reason: 'AlertFailed', message: 'alert "on-call" not delivered: slack AlertProvider test/on-call: HTTP 500: error (after 2 attempts)' }]);
+      expect(receiver.requests).toHaveLength(4);
+      expect(events).toEqual([{ type: 'Warning', reason: 'AlertFailed', message: 'alert "on-call" not delivered: slack AlertProvider test/on-call: HTTP 500: error (after 4 attempts)' }]);
+      const retries = await registry.getSingleMetric('pennant_alert_delivery_retries_total')?.get();
+      expect(retries?.values).toEqual([{ labels: { type: 'slack', reason: 'server-error' }, value: 3 }]);
       expect(log.lines.join('\n')).not.toContain(receiver.url);
       expect(log.lines.join('\n')).not.toContain('XXXXSECRET');
     } finally {
