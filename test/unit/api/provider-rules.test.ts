@@ -40,10 +40,10 @@ describe('a Canary against the capability table', () => {
       'error spec.provider: provider linkerd is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik)'],
     ['an SMI provider', { provider: 'smi:v1alpha3' }, {},
       'error spec.provider: provider smi:v1alpha3 is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik)'],
-    ['a DaemonSet target', { provider: 'istio', targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' } }, {},
-      'error spec.targetRef.kind: targetRef.kind DaemonSet is not supported yet by this version of Pennant; use a Deployment'],
+    ['a DaemonSet target of a provider that cannot route one', { provider: 'istio', targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' } }, {},
+      'error spec.targetRef.kind: provider istio cannot route a DaemonSet target'],
     ['a Service target', { provider: 'istio', targetRef: { apiVersion: 'v1', kind: 'Service', name: 'podinfo' } }, {},
-      'error spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment'],
+      'error spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment or a DaemonSet'],
   ])('%s is named, with the provider and the feature', (_what, spec, analysis, expected) => {
     expect(issues(canary(spec, analysis))).toEqual([expected]);
   });
