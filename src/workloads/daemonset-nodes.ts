@@ -21,7 +21,9 @@ export function withoutScaleToZero(template: PodTemplate): PodTemplate {
   const selector = nodeSelectorOf(template);
   if (!selector || !(SCALE_TO_ZERO_KEY in selector)) return template;
   const { [SCALE_TO_ZERO_KEY]: _gone, ...rest } = selector;
-  return { ...template, spec: { ...template.spec, nodeSelector: rest } };
+  const { nodeSelector: _all, ...spec } = template.spec ?? {};
+  // An empty selector is no selector: the primary's template stays the one the user wrote.
+  return { ...template, spec: Object.keys(rest).length > 0 ? { ...spec, nodeSelector: rest } : spec };
 }
 
 /** The merge patch that scales a DaemonSet to zero (`up: false`) or back to every node it selects. */
