@@ -17,8 +17,7 @@ type Cluster = Awaited<ReturnType<typeof cluster>>;
 
 /** The fixtures' Deployment as a DaemonSet: the same template and selector, no replicas. */
 function daemonSetObject(o: DeploymentOptions = {}): KubeObject {
-  const { spec } = deploymentObject(o) as { spec: Record<string, unknown> };
-  const { replicas: _none, ...rest } = spec;
+  const { replicas: _none, ...rest } = deploymentObject(o).spec as Record<string, unknown>;
   return { ...deploymentObject(o), kind: 'DaemonSet', spec: rest };
 }
 
