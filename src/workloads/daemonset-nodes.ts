@@ -19,10 +19,11 @@ export const isScaledToZero = (template: PodTemplate): boolean => nodeSelectorOf
  */
 export function withoutScaleToZero(template: PodTemplate): PodTemplate {
   const selector = nodeSelectorOf(template);
-  if (!selector || !(SCALE_TO_ZERO_KEY in selector)) return template;
+  if (!selector) return template;
   const { [SCALE_TO_ZERO_KEY]: _gone, ...rest } = selector;
+  if (Object.keys(rest).length === Object.keys(selector).length && Object.keys(rest).length > 0) return template;
   const { nodeSelector: _all, ...spec } = template.spec ?? {};
-  // An empty selector is no selector: the primary's template stays the one the user wrote.
+  // An empty selector (what scaling back up leaves) is no selector: the primary's template stays the one the user wrote.
   return { ...template, spec: Object.keys(rest).length > 0 ? { ...spec, nodeSelector: rest } : spec };
 }
 
