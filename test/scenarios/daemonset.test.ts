@@ -33,7 +33,7 @@ describe('Flagger\'s DaemonSet e2e Canaries (in-memory cluster)', () => {
     hooks.length = 0;
     const callHook = async (hook: CanaryWebhook, _payload: WebhookPayload): Promise<HookResult> => {
       hooks.push(hook.name);
-      return { name: hook.name, type: hook.type ?? 'rollout', ok: true, status: 200 };
+      return { name: hook.name, type: hook.type || 'rollout', ok: true, status: 200 };
     };
     stack = new InMemoryStack({ callHook });
     await stack.start();
