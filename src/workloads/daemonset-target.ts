@@ -6,6 +6,7 @@ import { MISSING, namespaceOf } from './deployment-target.js';
 import { type DaemonSet, daemonSet } from './k8s-types.js';
 import { pick, primaryName, primaryParts, type PrimaryTemplateInputs, REVISION_ANNOTATION } from './primary.js';
 import { daemonSetReadiness } from './readiness.js';
+import { readParsed } from './read.js';
 import { hashPodTemplate } from './revision.js';
 import { applyPrimaryConfigs, CONFIGMAP, configReads, primaryConfigInputs, SECRET, trackedChecksums, trackedConfigs } from './tracked-configs.js';
 import { type ObjectReader, type Workload, WorkloadError, type WorkloadOptions, type WorkloadView } from './types.js';
@@ -105,11 +106,7 @@ export class DaemonSetWorkload implements Workload {
   }
 
   private readDaemonSet(namespace: string, name: string): DaemonSet | undefined {
-    const raw = this.cache.get(DAEMONSET, namespace, name);
-    if (!raw) return undefined;
-    const parsed = daemonSet.safeParse(raw);
-    if (!parsed.success) throw new WorkloadError(`DaemonSet ${namespace}/${name} cannot be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
+    return readParsed(this.cache, DAEMONSET, daemonSet, namespace, name);
   }
 }
 

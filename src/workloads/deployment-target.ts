@@ -5,6 +5,7 @@ import type { KubeClient, ObjectRef, ResourceType } from '../kube/types.js';
 import { type Deployment, deployment, horizontalPodAutoscaler } from './k8s-types.js';
 import { buildPrimary, buildPrimaryAutoscaler, PAUSED_ANNOTATION, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
 import { deploymentReadiness } from './readiness.js';
+import { readParsed } from './read.js';
 import { hashPodTemplate } from './revision.js';
 import { applyPrimaryConfigs, CONFIGMAP, configReads, primaryConfigInputs, SECRET, trackedChecksums, trackedConfigs } from './tracked-configs.js';
 import { type ObjectReader, type Workload, WorkloadError, type WorkloadOptions, type WorkloadView } from './types.js';
@@ -120,11 +121,7 @@ export class DeploymentWorkload implements Workload {
   }
 
   private readDeployment(namespace: string, name: string): Deployment | undefined {
-    const raw = this.cache.get(DEPLOYMENT, namespace, name);
-    if (!raw) return undefined;
-    const parsed = deployment.safeParse(raw);
-    if (!parsed.success) throw new WorkloadError(`Deployment ${namespace}/${name} cannot be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
+    return readParsed(this.cache, DEPLOYMENT, deployment, namespace, name);
   }
 
   /** Flagger's order: the target's own replicas, else the HPA minimum, else the primary's, else 1. */
