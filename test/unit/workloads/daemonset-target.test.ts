@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../../../src/api/index.js';
 import type { KubeObject } from '../../../src/kube/types.js';
+import { routerFor } from '../../../src/routers/factory.js';
 import { configChecksum } from '../../../src/workloads/configs.js';
 import { DaemonSetWorkload } from '../../../src/workloads/daemonset-target.js';
 import { workloadFor } from '../../../src/workloads/factory.js';
@@ -49,6 +50,11 @@ describe('DaemonSetWorkload', () => {
   it('is what the workload factory builds for targetRef.kind DaemonSet, and watches DaemonSets and configs only', () => {
     expect(workloadFor(canary, c.client, c.cache)).toBeInstanceOf(DaemonSetWorkload);
     expect(workload.watches.map((t) => t.kind).sort()).toEqual(['ConfigMap', 'DaemonSet', 'Secret']);
+  });
+
+  it('with the kubernetes router, needs no Deployment informer', () => {
+    const types = [...workloadFor(canary, c.client, c.cache).watches, ...routerFor('kubernetes', { kube: c.client, cache: c.cache }).watches];
+    expect(types.map((t) => t.kind).sort()).toEqual(['ConfigMap', 'DaemonSet', 'Secret', 'Service']);
   });
 
   it('observes a missing target as not existing', () => {
