@@ -38,6 +38,8 @@ export interface ProviderSupport {
 
 const BOTH_BUILTINS = BUILTIN_METRICS;
 const DEPLOYMENTS: readonly TargetKind[] = ['Deployment'];
+/** The kubernetes router reads only the target's selector and pod template, which both kinds have. */
+const PODS_OF_EITHER_KIND: readonly TargetKind[] = ['Deployment', 'DaemonSet'];
 const routing = (can: Partial<RoutingCapabilities>): RoutingCapabilities => ({
   weights: false, match: false, mirror: false, mirrorWeight: false, sessionAffinity: false, ...can,
 });
@@ -50,7 +52,7 @@ const SMI: ProviderSupport = { routing: routing({ weights: true }), builtinMetri
 
 /** Every provider this build can route; a provider missing here is refused by validate and the controller. */
 export const PROVIDER_SUPPORT: Readonly<Partial<Record<Provider, ProviderSupport>>> = {
-  kubernetes: provider({}),
+  kubernetes: { ...provider({}), targetKinds: PODS_OF_EITHER_KIND },
   'gatewayapi:v1': GATEWAY_API,
   'gatewayapi:v1beta1': GATEWAY_API,
   istio: provider({ weights: true, match: true, mirror: true, mirrorWeight: true, sessionAffinity: true }),
@@ -69,7 +71,7 @@ export const SUPPORTED_PROVIDERS = Object.keys(PROVIDER_SUPPORT) as Provider[];
 export const DEFAULT_PROVIDER: Provider = 'kubernetes';
 
 /** Target kinds the workload factory can run a canary of. */
-export const SUPPORTED_TARGET_KINDS: readonly TargetKind[] = ['Deployment'];
+export const SUPPORTED_TARGET_KINDS: readonly TargetKind[] = ['Deployment', 'DaemonSet'];
 
 /** MetricTemplate `provider.type`s the metric factory can query. */
 export const SUPPORTED_METRIC_PROVIDERS: readonly MetricProviderType[] = [

@@ -38,7 +38,7 @@ export function checkProviderSupport(spec: CanarySpec, defaultProvider: Provider
 
 function targetKindIssues(kind: TargetKind): ValidationIssue[] {
   if (SUPPORTED_TARGET_KINDS.includes(kind)) return [];
-  return [errorIssue({ path: ['spec', 'targetRef', 'kind'], message: unsupportedTargetKind(kind), hint: 'Pennant runs canaries of Deployments; other target kinds are planned' })];
+  return [errorIssue({ path: ['spec', 'targetRef', 'kind'], message: unsupportedTargetKind(kind), hint: 'Pennant runs canaries of Deployments and DaemonSets; other target kinds are planned' })];
 }
 
 /** A MetricTemplate of a type the metric factory cannot query, or without what its provider needs, would fail every check that uses it. */

@@ -102,12 +102,23 @@ function serviceForWorkloads(spec: CanarySpec): RuleIssue[] {
   }];
 }
 
+/** A DaemonSet runs one pod per node: an autoscaler has no replicas to scale, and Pennant makes no primary one. */
+function autoscalerOnDaemonSet(spec: CanarySpec): RuleIssue[] {
+  if (spec.targetRef.kind !== 'DaemonSet' || spec.autoscalerRef === undefined) return [];
+  return [{
+    path: ['spec', 'autoscalerRef'],
+    message: 'ignored when targetRef.kind is DaemonSet: a DaemonSet runs one pod per node and has no replicas to scale',
+    hint: 'remove autoscalerRef',
+  }];
+}
+
 export const CANARY_RULES: readonly CanaryRule[] = [
   { name: 'one-strategy', check: oneStrategy },
   { name: 'weights', check: weights },
   { name: 'max-weight-with-steps', severity: 'warning', check: maxWeightWithSteps },
   { name: 'timing', check: timing },
   { name: 'service-for-workloads', check: serviceForWorkloads },
+  { name: 'autoscaler-on-daemonset', severity: 'warning', check: autoscalerOnDaemonSet },
   { name: 'metric-source', check: (spec) => metricSources(spec.analysis) },
   { name: 'unique-names', check: (spec) => uniqueNames(spec.analysis) },
   { name: 'deadline-on-gates', check: (spec) => deadlines(spec.analysis) },

@@ -114,6 +114,12 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
     why: `${INFORMER}: targets and <target>-primary; ${SSA} of <target>-primary; patch also: merge patch of the target's spec.replicas (scale the canary)`,
   },
   {
+    apiGroup: 'apps',
+    resource: 'daemonsets',
+    verbs: ['list', 'watch', 'create', 'patch'],
+    why: `${INFORMER}: DaemonSet targets and <target>-primary; ${SSA} of <target>-primary; patch also: merge patch of the target's flagger.app/scale-to-zero nodeSelector (scale the canary)`,
+  },
+  {
     apiGroup: '',
     resource: 'configmaps',
     verbs: ['get', 'list', 'watch', 'create', 'patch'],

@@ -6,7 +6,7 @@ export const UNREADY_ANNOTATION = 'sim.pennant.dev/unready';
 /** On a Deployment: its pods running this image never become ready (no room for them, say). */
 export const UNREADY_IMAGE_ANNOTATION = 'sim.pennant.dev/unready-image';
 
-type Template = { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: { image?: string }[] } };
+export type Template = { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: { image?: string }[] } };
 interface DeploymentSpec { replicas?: number; paused?: boolean; template?: Template }
 
 /**
@@ -56,9 +56,7 @@ export class FakeDeploymentController {
     const spec = d.spec as DeploymentSpec;
     const replicas = spec.replicas ?? 1;
     const upToDate = canonicalJson(runs) === canonicalJson(spec.template ?? {});
-    const stuckImage = d.metadata.annotations?.[UNREADY_IMAGE_ANNOTATION];
-    const unready = runs.metadata?.annotations?.[UNREADY_ANNOTATION] === 'true' || (runs.spec?.containers ?? []).some((c) => c.image === stuckImage);
-    const available = unready ? 0 : replicas;
+    const available = runsUnready(d, runs) ? 0 : replicas;
     return {
       observedGeneration: d.metadata.generation ?? 1,
       replicas,
@@ -73,6 +71,12 @@ export class FakeDeploymentController {
       ],
     };
   }
+}
+
+/** The sim annotations' verdict: pods of this workload running `runs` never become ready. */
+export function runsUnready(workload: KubeObject, runs: Template): boolean {
+  const stuckImage = workload.metadata.annotations?.[UNREADY_IMAGE_ANNOTATION];
+  return runs.metadata?.annotations?.[UNREADY_ANNOTATION] === 'true' || (runs.spec?.containers ?? []).some((c) => c.image === stuckImage);
 }
 
 const keyOf = (d: KubeObject): string => `${d.metadata.namespace ?? 'default'}/${d.metadata.name ?? ''}`;

@@ -9,6 +9,7 @@ import type { KubeClient } from '../kube/types.js';
 import { MemoryKube } from '../kube/memory.js';
 import type { Notification, Notifier } from '../notify/index.js';
 import type { HookCaller } from '../webhooks/index.js';
+import { FakeDaemonSetController } from './fake-daemonset-controller.js';
 import { FakeDeploymentController } from './fake-deployment-controller.js';
 import { MetricStandIn, type QueryAnswerer } from './metric-stand-in.js';
 import type { Clock } from '../controller/scheduler.js';
@@ -39,7 +40,7 @@ export class RecordingNotifier implements Notifier {
 }
 
 /**
- * The whole controller on an in-memory cluster: a Deployment controller stand-in, a Prometheus
+ * The whole controller on an in-memory cluster: Deployment and DaemonSet controller stand-ins, a Prometheus
  * stand-in reading the demo annotations, and the real Controller with its real engine and routers.
  */
 export class InMemoryStack {
@@ -47,6 +48,7 @@ export class InMemoryStack {
   readonly metrics = new ControllerMetrics();
   readonly notifier: RecordingNotifier;
   private readonly deployments = new FakeDeploymentController(this.kube);
+  private readonly daemonSets = new FakeDaemonSetController(this.kube);
   private readonly prometheus: MetricStandIn;
   controller: Controller | undefined;
 
@@ -64,6 +66,7 @@ export class InMemoryStack {
 
   async start(): Promise<Controller> {
     await this.deployments.start();
+    await this.daemonSets.start();
     this.metricsServer = await this.prometheus.start();
     return this.startController();
   }
@@ -110,6 +113,7 @@ export class InMemoryStack {
   async stop(): Promise<void> {
     await this.controller?.stop();
     this.deployments.stop();
+    this.daemonSets.stop();
     await this.prometheus.stop();
   }
 }

@@ -27,6 +27,12 @@ export function podinfoDeployment(namespace: string, version: AppVersion, name =
   };
 }
 
+/** The same app as a DaemonSet (Flagger's e2e `podinfo-ds`): one pod per node, no replicas. */
+export function podinfoDaemonSet(namespace: string, version: AppVersion, name = 'podinfo-ds'): KubeObject {
+  const { replicas: _none, ...spec } = podinfoDeployment(namespace, version, name).spec as Record<string, unknown>;
+  return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace, labels: { app: name } }, spec };
+}
+
 export interface CanaryOptions {
   namespace: string;
   name?: string;
@@ -40,6 +46,8 @@ export interface CanaryOptions {
   /** Default 60. */
   progressDeadlineSeconds?: number;
   gatewayRefs?: { name: string; namespace?: string }[];
+  /** Default Deployment. */
+  targetKind?: 'Deployment' | 'DaemonSet';
 }
 
 /** A Canary as Flagger users write it (apiVersion changed), analysing the builtin metrics. */
@@ -52,7 +60,7 @@ export function podinfoCanary(o: CanaryOptions): KubeObject {
     metadata: { name, namespace: o.namespace },
     spec: {
       ...(o.provider ? { provider: o.provider } : {}),
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      targetRef: { apiVersion: 'apps/v1', kind: o.targetKind ?? 'Deployment', name },
       progressDeadlineSeconds: o.progressDeadlineSeconds ?? 60,
       service: { port: 9898, targetPort: 'http', ...(o.gatewayRefs ? { gatewayRefs: o.gatewayRefs } : {}) },
       analysis: {

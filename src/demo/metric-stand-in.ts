@@ -4,6 +4,12 @@ import type { KubeClient } from '../kube/types.js';
 import { behaviourOf } from './traffic-annotations.js';
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const DAEMONSET = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+
+type ServingSpec = {
+  replicas?: number;
+  template?: { metadata?: { annotations?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string> } };
+};
 
 /** One series of an instant query's answer. */
 export interface Series {
@@ -16,7 +22,7 @@ export type QueryAnswerer = (query: string) => Promise<Series[]>;
 
 /**
  * Answers Prometheus instant queries for the builtin metrics of the `kubernetes` and `gatewayapi`
- * providers, from the canary Deployment's traffic annotations: not PromQL, but the same HTTP API
+ * providers, from the canary Deployment's (or DaemonSet's) traffic annotations: not PromQL, but the same HTTP API
  * and answer shapes, so Pennant's real Prometheus client is what runs. No canary replicas, no data.
  */
 export class MetricStandIn {
@@ -92,11 +98,18 @@ export class MetricStandIn {
   }
 
   private async valueOf(namespace: string, target: string, histogram: boolean): Promise<number | null> {
-    const d = await this.kube.get({ ...DEPLOYMENT, namespace, name: target });
-    const spec = d?.spec as { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } } | undefined;
-    if (!spec || (spec.replicas ?? 1) === 0) return null;
+    const spec = await this.servingSpec(namespace, target);
+    if (!spec) return null;
     const runs = this.runningTemplate(namespace, target) ?? spec.template;
     const behaviour = behaviourOf(runs?.metadata?.annotations);
     return histogram ? behaviour.latencyMs : 100 * (1 - behaviour.errorRate);
+  }
+
+  /** The target's spec while it has pods: a Deployment above 0 replicas, or a DaemonSet without a nodeSelector (no fake node has labels). */
+  private async servingSpec(namespace: string, name: string): Promise<ServingSpec | undefined> {
+    const deployment = (await this.kube.get({ ...DEPLOYMENT, namespace, name }))?.spec as ServingSpec | undefined;
+    if (deployment) return (deployment.replicas ?? 1) === 0 ? undefined : deployment;
+    const daemonSet = (await this.kube.get({ ...DAEMONSET, namespace, name }))?.spec as ServingSpec | undefined;
+    return daemonSet && Object.keys(daemonSet.template?.spec?.nodeSelector ?? {}).length === 0 ? daemonSet : undefined;
   }
 }

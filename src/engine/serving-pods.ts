@@ -10,7 +10,7 @@ import type { Action, Routes } from './types.js';
  */
 export function holdServingPods(ctx: Ctx): void {
   const { target } = ctx.obs;
-  if (!target.exists) return;
+  if (!target.exists || target.pausable === false) return;
   const serves = !ctx.obs.deleting && servesUsers(routesAfter(ctx));
   if (serves && !target.paused) {
     // First, before traffic moves: if the template changed since this decision was made, pausing

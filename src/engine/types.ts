@@ -18,6 +18,8 @@ export interface WorkloadObservation {
   paused?: boolean;
   /** Pennant paused it (it serves users as the canary); a pause of the user's own is left alone. */
   pausedByPennant?: boolean;
+  /** false: its kind cannot hold its pods (a DaemonSet has no spec.paused), so it is never paused. */
+  pausable?: boolean;
 }
 
 export interface Routes {

@@ -63,6 +63,8 @@ export class GitWriteBack implements WriteBack {
     const spec = canary.spec.writeBack ?? {};
     if (pending.outcome === 'rolledBack' && spec.onRollback === 'None') return { ok: true, message: 'writeBack.onRollback is None: nothing written to Git' };
     if (pending.outcome === 'promoted' && spec.onPromotion === 'None') return { ok: true, message: 'writeBack.onPromotion is None: nothing written to Git' };
+    // Reverting means finding the target's manifest and the primary's template: Deployments only, for now.
+    if (canary.spec.targetRef.kind !== 'Deployment') return { ok: true, message: `write-back of ${canary.spec.targetRef.kind} targets is not supported yet: nothing written to Git` };
     if (!this.deps.sources.ready) return { ok: false, message: 'the GitSource controller has not started yet' };
     const namespace = canary.metadata.namespace ?? 'default';
     const found = this.sourceOf(canary);

@@ -1,5 +1,6 @@
 import type { ObjectReference } from '../api/index.js';
 import type { KubeObject, ObjectRef } from '../kube/types.js';
+import { SCALE_TO_ZERO_KEY } from '../workloads/daemonset-nodes.js';
 import type { Manifest } from './manifests.js';
 import { isFoundation, objectKey, refKey, refOfObject } from './scope.js';
 import { isMap } from './yaml-values.js';
@@ -11,9 +12,10 @@ export interface ApplyPlan {
   ownedFieldsDropped: string[];
 }
 
-/** What a Canary names: its target Deployment and its apex Service. */
+/** What a Canary names: its target Deployment (or DaemonSet) and its apex Service. */
 export interface CanaryNames {
   target?: string;
+  daemonSet?: string;
   service: string;
 }
 
@@ -36,6 +38,13 @@ const OWNED_FIELDS: Record<'Deployment' | 'Service', readonly string[]> = {
   Service: ['selector', 'ports'],
 };
 
+/**
+ * A DaemonSet target is scaled by Pennant's `flagger.app/scale-to-zero` nodeSelector, never by Git:
+ * a manifest that carries it (copied from the live object, say) would scale the target to zero or
+ * keep it there. Dropped whether or not the DaemonSet exists, since Pennant scales it at initialisation.
+ */
+const DAEMONSET_OWNED_PATH = ['template', 'spec', 'nodeSelector', SCALE_TO_ZERO_KEY] as const;
+
 /** Orders the objects and leaves out the fields Pennant owns (a Canary in the cluster or in this commit). */
 export function planApply(manifests: readonly Manifest[], cluster: ClusterFacts): ApplyPlan {
   const managed = managedNames(manifests, cluster);
@@ -44,6 +53,12 @@ export function planApply(manifests: readonly Manifest[], cluster: ClusterFacts)
     const kind = managedKind(object);
     const ns = object.metadata.namespace ?? '';
     const name = object.metadata.name ?? '';
+    if (isDaemonSet(object) && managedDaemonSet(manifests, cluster, ns, name)) {
+      const spec = withoutPath(object.spec, DAEMONSET_OWNED_PATH);
+      if (spec === undefined) return object;
+      ownedFieldsDropped.push(`${ns}/${name} spec.${DAEMONSET_OWNED_PATH.slice(0, -1).join('.')}["${SCALE_TO_ZERO_KEY}"]`);
+      return { ...object, spec };
+    }
     if (!kind || !managed(kind, ns, name) || !cluster.exists(kind, ns, name) || !isMap(object.spec)) return object;
     const spec = { ...object.spec };
     for (const field of OWNED_FIELDS[kind]) {
@@ -56,6 +71,25 @@ export function planApply(manifests: readonly Manifest[], cluster: ClusterFacts)
   const first = objects.filter((o) => isFoundation(o.kind));
   const rest = objects.filter((o) => !isFoundation(o.kind));
   return { objects: [...first, ...rest], ownedFieldsDropped };
+}
+
+const isDaemonSet = (object: KubeObject): boolean => object.kind === 'DaemonSet' && object.apiVersion.startsWith('apps/');
+
+function managedDaemonSet(manifests: readonly Manifest[], cluster: ClusterFacts, ns: string, name: string): boolean {
+  const inCommit = manifests.filter((m) => (m.object.metadata.namespace ?? '') === ns).map((m) => canaryNamesOf(m.object));
+  return [...inCommit, ...cluster.canaries(ns)].some((c) => c?.daemonSet === name);
+}
+
+/** A copy of `value` without the entry at `path`, or undefined when there is none. */
+function withoutPath(value: unknown, path: readonly string[]): Record<string, unknown> | undefined {
+  const [head, ...rest] = path;
+  if (head === undefined || !isMap(value) || !(head in value)) return undefined;
+  if (rest.length === 0) {
+    const { [head]: _dropped, ...kept } = value;
+    return kept;
+  }
+  const inner = withoutPath(value[head], rest);
+  return inner === undefined ? undefined : { ...value, [head]: inner };
 }
 
 function managedKind(object: KubeObject): 'Deployment' | 'Service' | undefined {
@@ -75,13 +109,17 @@ function managedNames(manifests: readonly Manifest[], cluster: ClusterFacts): (k
     .some((c) => (kind === 'Deployment' ? c.target === name : c.service === name));
 }
 
-/** The target and apex Service a Canary object names (Deployment targets only: those Pennant scales). */
+/** The target (by kind: Pennant scales each its own way) and apex Service a Canary object names. */
 export function canaryNamesOf(object: KubeObject): CanaryNames | undefined {
   if (object.kind !== 'Canary' || !isMap(object.spec)) return undefined;
   const { targetRef, service } = object.spec;
   if (!isMap(targetRef) || typeof targetRef.name !== 'string') return undefined;
   const serviceName = isMap(service) && typeof service.name === 'string' ? service.name : targetRef.name;
-  return { ...(targetRef.kind === 'Deployment' ? { target: targetRef.name } : {}), service: serviceName };
+  return {
+    ...(targetRef.kind === 'Deployment' ? { target: targetRef.name } : {}),
+    ...(targetRef.kind === 'DaemonSet' ? { daemonSet: targetRef.name } : {}),
+    service: serviceName,
+  };
 }
 
 /** The inventory entry of an applied object. */

@@ -13,7 +13,7 @@ export const isBuiltinMetric = (name: string): name is BuiltinMetric =>
 
 /** A set of builtin queries; several traffic providers share one (gatewayapi uses kubernetes'). */
 export type BuiltinObserver =
-  | 'kubernetes' | 'istio' | 'linkerd' | 'nginx' | 'contour' | 'traefik' | 'appmesh' | 'gloo' | 'kuma'
+  | 'kubernetes' | 'kubernetes-daemonset' | 'istio' | 'linkerd' | 'nginx' | 'contour' | 'traefik' | 'appmesh' | 'gloo' | 'kuma'
   | 'osm' | 'skipper' | 'apisix' | 'knative';
 
 export interface BuiltinQueries {
@@ -45,6 +45,16 @@ const meanMs = (prefix: string, selector: readonly string[]): string =>
 // this matches the canary's pods (<target>-…-…) but not the primary's (<target>-primary-…-…).
 const CANARY_POD = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';
 const POD_SELECTOR = ['kubernetes_namespace="{{ namespace }}"', `kubernetes_pod_name=~"${CANARY_POD}"`];
+// Pods of a DaemonSet are <name>-<5 characters>: the canary's, not the primary's (<target>-primary-…).
+// Flagger uses the Deployment pattern for both kinds, which selects a DaemonSet target's primary pods instead.
+const DAEMONSET_CANARY_POD = '{{ target }}-[0-9a-z]{5}';
+const DAEMONSET_POD_SELECTOR = ['kubernetes_namespace="{{ namespace }}"', `kubernetes_pod_name=~"${DAEMONSET_CANARY_POD}"`];
+
+/** The app's own podinfo-style histogram, selected by pod name. */
+const appHistogram = (selector: readonly string[]): BuiltinQueries => ({
+  'request-success-rate': successRate('http_request_duration_seconds_count', selector, 'status!~"5.*"'),
+  'request-duration': p99('http_request_duration_seconds_bucket', selector, 's'),
+});
 
 /** Envoy cluster statistics, as Contour, Gloo, Kuma, App Mesh and Knative expose them. */
 const envoy = (selector: readonly string[]): BuiltinQueries => ({
@@ -64,10 +74,8 @@ const OSM = ['destination_namespace="{{ namespace }}"', 'destination_kind="Deplo
 
 export const BUILTIN_QUERIES: Readonly<Record<BuiltinObserver, BuiltinQueries>> = {
   // Series exported by the application itself, labelled with pod and namespace by Prometheus' relabelling.
-  kubernetes: {
-    'request-success-rate': successRate('http_request_duration_seconds_count', POD_SELECTOR, 'status!~"5.*"'),
-    'request-duration': p99('http_request_duration_seconds_bucket', POD_SELECTOR, 's'),
-  },
+  kubernetes: appHistogram(POD_SELECTOR),
+  'kubernetes-daemonset': appHistogram(DAEMONSET_POD_SELECTOR),
   istio: {
     'request-success-rate': successRate('istio_requests_total', ISTIO, 'response_code!~"5.*"'),
     'request-duration': p99('istio_request_duration_milliseconds_bucket', ISTIO, 'ms'),

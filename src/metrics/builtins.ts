@@ -22,7 +22,7 @@ export function builtinObserverFor(canary: Canary, meshProvider: string): Builti
   const provider = own !== undefined && meshProvider.includes('linkerd') ? 'linkerd' : (own ?? meshProvider);
   const knative = targetRef.kind === 'Service' && targetRef.apiVersion.startsWith('serving.knative.dev/');
   const serviceTarget = targetRef.kind === 'Service' && !knative;
-  const observer = observerOf(provider, serviceTarget);
+  const observer = podsOf(observerOf(provider, serviceTarget), targetRef.kind);
   if (observer === undefined) {
     const what = serviceTarget ? `a Service target with provider "${provider}"` : `provider "${provider}"`;
     throw new MetricError(
@@ -32,6 +32,10 @@ export function builtinObserverFor(canary: Canary, meshProvider: string): Builti
   }
   return observer;
 }
+
+/** The app's own series are selected by pod name, and a DaemonSet names its pods its own way. */
+const podsOf = (observer: BuiltinObserver | undefined, kind: string): BuiltinObserver | undefined =>
+  observer === 'kubernetes' && kind === 'DaemonSet' ? 'kubernetes-daemonset' : observer;
 
 function observerOf(provider: string, serviceTarget: boolean): BuiltinObserver | undefined {
   // Flagger appends ":service" for Service targets; only its prefix-matched providers still resolve.

@@ -1,6 +1,6 @@
 import type { Canary } from '../api/index.js';
 import type { KubeObject } from '../kube/types.js';
-import type { Deployment } from '../workloads/k8s-types.js';
+import type { PodController } from '../workloads/k8s-types.js';
 import { applyIfChanged, APPLIED_HASH_ANNOTATION } from './apply.js';
 import { buildService, namespaceOf, readTarget, released, SERVICE, selectors, type Selectors, serviceName, servicePorts } from './services.js';
 import type { RouterDeps } from './types.js';
@@ -47,7 +47,7 @@ export async function applyServices(deps: RouterDeps, canary: Canary, apexSelect
   await applyApex(deps, canary, sel, sel[apexSelects], target);
 }
 
-async function applyApex(deps: RouterDeps, canary: Canary, sel: Selectors, selectValue: string, target: Deployment): Promise<void> {
+async function applyApex(deps: RouterDeps, canary: Canary, sel: Selectors, selectValue: string, target: PodController): Promise<void> {
   const apex = deps.cache.get(SERVICE, namespaceOf(canary), serviceName(canary));
   const owner = apexOwner(canary, apex);
   if (owner === 'none' || owner === 'pennant') {

@@ -3,7 +3,7 @@ import type { RouterCapabilities, Routes } from '../engine/types.js';
 import { deepEqual } from '../kube/json.js';
 import { applyServices, managesApex, releaseApex } from './apex.js';
 import { capabilitiesOf } from './capabilities.js';
-import { DEPLOYMENT, namespaceOf, SERVICE, serviceName } from './services.js';
+import { namespaceOf, SERVICE, serviceName } from './services.js';
 import { type Router, type RouterDeps, RouterError } from './types.js';
 
 /**
@@ -13,7 +13,8 @@ import { type Router, type RouterDeps, RouterError } from './types.js';
 export class KubernetesRouter implements Router {
   readonly provider = 'kubernetes';
   readonly capabilities: RouterCapabilities = capabilitiesOf(this.provider);
-  readonly watches = [SERVICE, DEPLOYMENT];
+  // Services only: the target, a Deployment or a DaemonSet, is watched by its workload (src/workloads/).
+  readonly watches = [SERVICE];
 
   constructor(private readonly deps: RouterDeps) {}
 

@@ -1,6 +1,6 @@
 import type { Canary } from '../api/index.js';
 import type { KubeObject, ResourceType } from '../kube/types.js';
-import { deployment, type Deployment } from '../workloads/k8s-types.js';
+import { podController, type PodController } from '../workloads/k8s-types.js';
 import { ownerReference, selectorLabel } from '../workloads/primary.js';
 import type { ObjectReader } from '../workloads/types.js';
 import { handsOff, withoutHandsOff } from './gitops-hands-off.js';
@@ -25,10 +25,12 @@ export function selectors(canary: Canary, cache: ObjectReader): Selectors {
   return { key, primary: `${value}-primary`, canary: value };
 }
 
-export function readTarget(canary: Canary, cache: ObjectReader): Deployment {
-  const raw = cache.get(DEPLOYMENT, namespaceOf(canary), canary.spec.targetRef.name);
-  if (!raw) throw new RouterError(`Deployment ${namespaceOf(canary)}/${canary.spec.targetRef.name} not found`);
-  return deployment.parse(raw);
+/** The target, whatever its kind (its workload watches it): routers read only its selector and pod template. */
+export function readTarget(canary: Canary, cache: ObjectReader): PodController {
+  const { kind, name } = canary.spec.targetRef;
+  const raw = cache.get({ apiVersion: 'apps/v1', kind }, namespaceOf(canary), name);
+  if (!raw) throw new RouterError(`${kind} ${namespaceOf(canary)}/${name} not found`);
+  return podController.parse(raw);
 }
 
 type Role = 'apex' | 'primary' | 'canary';
@@ -44,7 +46,7 @@ export function released(obj: KubeObject): KubeObject {
   return withoutHandsOff({ ...obj, metadata });
 }
 
-export function buildService(canary: Canary, role: Role, sel: Selectors, selectValue: string, target: Deployment): KubeObject {
+export function buildService(canary: Canary, role: Role, sel: Selectors, selectValue: string, target: PodController): KubeObject {
   const service = canary.spec.service;
   if (!service) throw new RouterError('spec.service is required to generate Services');
   const name = role === 'apex' ? serviceName(canary) : `${serviceName(canary)}-${role}`;
@@ -69,7 +71,7 @@ export function buildService(canary: Canary, role: Role, sel: Selectors, selectV
   };
 }
 
-export function servicePorts(canary: Canary, target: Deployment): Record<string, unknown>[] {
+export function servicePorts(canary: Canary, target: PodController): Record<string, unknown>[] {
   const service = canary.spec.service;
   if (!service) return [];
   const main = {
@@ -84,7 +86,7 @@ export function servicePorts(canary: Canary, target: Deployment): Record<string,
 }
 
 /** portDiscovery: every other named TCP container port of the target, exposed as is. */
-function discoveredPorts(target: Deployment, main: { name: string; port: number; targetPort: number | string }): Record<string, unknown>[] {
+function discoveredPorts(target: PodController, main: { name: string; port: number; targetPort: number | string }): Record<string, unknown>[] {
   const spec = target.spec.template.spec as { containers?: { ports?: { name?: string; containerPort?: number; protocol?: string }[] }[] } | undefined;
   const ports: Record<string, unknown>[] = [];
   for (const container of spec?.containers ?? []) {

@@ -1,24 +1,19 @@
 import type { Canary } from '../api/index.js';
 import type { WorkloadObservation } from '../engine/types.js';
 import { KubeError } from '../kube/errors.js';
-import type { KubeClient, KubeObject, ObjectRef, ResourceType } from '../kube/types.js';
-import {
-  type ConfigRef, configChecksum, configRefs, isTrackedSecret, isTrackingDisabled, primaryConfigName,
-} from './configs.js';
-import { configMap, type ConfigMap, type Deployment, deployment, horizontalPodAutoscaler, secret, type Secret } from './k8s-types.js';
-import { buildPrimary, buildPrimaryAutoscaler, ownerReference, PAUSED_ANNOTATION, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
+import type { KubeClient, ObjectRef, ResourceType } from '../kube/types.js';
+import { type Deployment, deployment, horizontalPodAutoscaler } from './k8s-types.js';
+import { buildPrimary, buildPrimaryAutoscaler, PAUSED_ANNOTATION, primaryName, REVISION_ANNOTATION, SelectorError } from './primary.js';
 import { deploymentReadiness } from './readiness.js';
-import { hashPodTemplate, shortHash } from './revision.js';
+import { readParsed } from './read.js';
+import { hashPodTemplate } from './revision.js';
+import { applyPrimaryConfigs, CONFIGMAP, configReads, primaryConfigInputs, SECRET, trackedChecksums, trackedConfigs } from './tracked-configs.js';
 import { type ObjectReader, type Workload, WorkloadError, type WorkloadOptions, type WorkloadView } from './types.js';
 
 const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
-const CONFIGMAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
-const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret' };
 const HPA: ResourceType = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
 
-const MISSING: WorkloadObservation = { exists: false, replicas: 0, readiness: { ready: false, message: 'not found', deadlineExceeded: false } };
-
-interface TrackedConfig { ref: ConfigRef; object: ConfigMap | Secret; checksum: string }
+export const MISSING: WorkloadObservation = { exists: false, replicas: 0, readiness: { ready: false, message: 'not found', deadlineExceeded: false } };
 
 /** A Deployment target: `<name>-primary` is made from it, and it is the canary itself. */
 export class DeploymentWorkload implements Workload {
@@ -34,14 +29,14 @@ export class DeploymentWorkload implements Workload {
     const ns = namespaceOf(canary);
     const target = this.readDeployment(ns, canary.spec.targetRef.name);
     if (!target) return { target: MISSING, primary: MISSING, canaryReplicasWhenUp: 1 };
-    const configs = this.trackedConfigs(target);
+    const configs = trackedConfigs(this.cache, target);
     const primary = this.readDeployment(ns, primaryName(canary.spec.targetRef.name));
     const analysis = canary.spec.analysis;
     return {
       target: {
         exists: true,
         revision: hashPodTemplate(target.spec.template),
-        trackedConfigs: Object.fromEntries(configs.map((c) => [`${c.ref.kind}/${c.ref.name}`, c.checksum])),
+        trackedConfigs: trackedChecksums(configs),
         replicas: target.spec.replicas ?? 1,
         readiness: deploymentReadiness(target, analysis.canaryReadyThreshold ?? 100),
         paused: target.spec.paused ?? false,
@@ -62,8 +57,7 @@ export class DeploymentWorkload implements Workload {
   reads(canary: Canary): ObjectRef[] {
     const ns = namespaceOf(canary);
     const target = this.readDeployment(ns, canary.spec.targetRef.name);
-    if (!target) return [];
-    return configRefs(target.spec.template.spec).map((ref) => ({ ...(ref.kind === 'configmap' ? CONFIGMAP : SECRET), namespace: ns, name: ref.name }));
+    return target ? configReads(target) : [];
   }
 
   async createPrimary(canary: Canary): Promise<void> {
@@ -102,15 +96,14 @@ export class DeploymentWorkload implements Workload {
     const target = this.readDeployment(ns, canary.spec.targetRef.name);
     if (!target) throw new WorkloadError(`Deployment ${ns}/${canary.spec.targetRef.name} not found`);
     await this.cache.ensureContent?.(this.reads(canary));
-    const configs = this.trackedConfigs(target);
-    for (const config of configs) await this.kube.apply(primaryConfig(canary, config.object), { force: true });
+    const configs = trackedConfigs(this.cache, target);
+    await applyPrimaryConfigs(this.kube, canary, configs);
     const current = this.readDeployment(ns, primaryName(canary.spec.targetRef.name));
     const primary = buildPrimary({
       canary,
       target,
       revision: hashPodTemplate(target.spec.template),
-      tracked: new Set(configs.map((c) => `${c.ref.kind}/${c.ref.name}`)),
-      configsChecksum: shortHash(configs.map((c) => c.checksum).join(',')),
+      ...primaryConfigInputs(configs),
       ...(current?.spec.replicas !== undefined ? { currentReplicas: current.spec.replicas } : {}),
       ...(this.options.includeLabelPrefix ? { includeLabelPrefix: this.options.includeLabelPrefix } : {}),
     });
@@ -128,29 +121,7 @@ export class DeploymentWorkload implements Workload {
   }
 
   private readDeployment(namespace: string, name: string): Deployment | undefined {
-    const raw = this.cache.get(DEPLOYMENT, namespace, name);
-    if (!raw) return undefined;
-    const parsed = deployment.safeParse(raw);
-    if (!parsed.success) throw new WorkloadError(`Deployment ${namespace}/${name} cannot be read: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
-  }
-
-  /** The configs the target uses and Pennant tracks; a required one that is missing is an error. */
-  private trackedConfigs(target: Deployment): TrackedConfig[] {
-    const ns = target.metadata.namespace ?? 'default';
-    const tracked: TrackedConfig[] = [];
-    for (const ref of configRefs(target.spec.template.spec)) {
-      const raw = this.cache.get(ref.kind === 'configmap' ? CONFIGMAP : SECRET, ns, ref.name);
-      if (!raw) {
-        if (ref.optional) continue;
-        throw new WorkloadError(`${ref.kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name} used by Deployment ${ns}/${target.metadata.name} not found`);
-      }
-      const object = ref.kind === 'configmap' ? configMap.parse(raw) : secret.parse(raw);
-      if (isTrackingDisabled(object.metadata.annotations)) continue;
-      if (object.kind === 'Secret' && !isTrackedSecret(object)) continue;
-      tracked.push({ ref, object, checksum: configChecksum(object) });
-    }
-    return tracked.sort((a, b) => `${a.ref.kind}/${a.ref.name}`.localeCompare(`${b.ref.kind}/${b.ref.name}`));
+    return readParsed(this.cache, DEPLOYMENT, deployment, namespace, name);
   }
 
   /** Flagger's order: the target's own replicas, else the HPA minimum, else the primary's, else 1. */
@@ -163,28 +134,6 @@ export class DeploymentWorkload implements Workload {
     }
     return Math.max(1, primary?.spec.replicas ?? 1);
   }
-}
-
-function primaryConfig(canary: Canary, source: ConfigMap | Secret): KubeObject {
-  const { name, namespace, labels, annotations } = source.metadata;
-  const copy: KubeObject = {
-    apiVersion: 'v1',
-    kind: source.kind,
-    metadata: {
-      name: primaryConfigName(name ?? ''),
-      namespace,
-      labels: dropGitOpsLabels(labels),
-      annotations: annotations ?? {},
-      ownerReferences: [ownerReference(canary)],
-    },
-  };
-  if (source.kind === 'ConfigMap') return { ...copy, data: source.data ?? {}, binaryData: source.binaryData ?? {} };
-  return { ...copy, type: source.type ?? 'Opaque', data: source.data ?? {} };
-}
-
-/** A GitOps tool must not prune or adopt our copies as if they were its own objects. */
-function dropGitOpsLabels(labels: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !k.includes('toolkit.fluxcd.io') && !k.startsWith('pennant.dev/gitsource')));
 }
 
 export const namespaceOf = (canary: Canary): string => canary.metadata.namespace ?? 'default';

@@ -1,5 +1,6 @@
 import { type Canary, unsupportedTargetKind } from '../api/index.js';
 import type { KubeClient } from '../kube/types.js';
+import { DaemonSetWorkload } from './daemonset-target.js';
 import { DeploymentWorkload } from './deployment-target.js';
 import { type ObjectReader, type Workload, WorkloadError, type WorkloadOptions } from './types.js';
 
@@ -10,6 +11,7 @@ export function workloadFor(canary: Canary, kube: KubeClient, cache: ObjectReade
     case 'Deployment':
       return new DeploymentWorkload(kube, cache, options);
     case 'DaemonSet':
+      return new DaemonSetWorkload(kube, cache, options);
     case 'Service':
       throw new WorkloadError(unsupportedTargetKind(kind));
   }

@@ -44,6 +44,42 @@ export const deployment = z.looseObject({
 });
 export type Deployment = z.infer<typeof deployment>;
 
+export const daemonSet = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.literal('DaemonSet'),
+  metadata: objectMeta,
+  spec: z.looseObject({
+    selector: z.looseObject({ matchLabels: stringMap.optional() }),
+    template: podTemplate,
+    minReadySeconds: z.number().optional(),
+    revisionHistoryLimit: z.number().optional(),
+    updateStrategy: z.looseObject({ type: z.string().optional() }).optional(),
+  }),
+  status: z
+    .looseObject({
+      observedGeneration: z.number().optional(),
+      desiredNumberScheduled: z.number().optional(),
+      currentNumberScheduled: z.number().optional(),
+      updatedNumberScheduled: z.number().optional(),
+      numberReady: z.number().optional(),
+      numberAvailable: z.number().optional(),
+    })
+    .optional(),
+});
+export type DaemonSet = z.infer<typeof daemonSet>;
+
+/** What every target kind has: pods made from a template, picked by a selector (routers read only this). */
+export const podController = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: objectMeta,
+  spec: z.looseObject({
+    selector: z.looseObject({ matchLabels: stringMap.optional() }),
+    template: podTemplate,
+  }),
+});
+export type PodController = z.infer<typeof podController>;
+
 export const configMap = z.looseObject({
   apiVersion: z.string(),
   kind: z.literal('ConfigMap'),

@@ -2,7 +2,7 @@ import type { Canary } from '../api/index.js';
 import type { KubeObject } from '../kube/types.js';
 import { renameConfigRefs } from './configs.js';
 import { includeByPrefix } from './copied-metadata.js';
-import type { Deployment, HorizontalPodAutoscaler } from './k8s-types.js';
+import type { Deployment, HorizontalPodAutoscaler, PodController, PodTemplate } from './k8s-types.js';
 import { WorkloadError } from './types.js';
 
 /** Flagger's default -selector-labels: the first one the target's selector uses is rewritten. */
@@ -18,14 +18,14 @@ export const primaryName = (target: string): string => `${target}-primary`;
 export class SelectorError extends WorkloadError {}
 
 /** The label that tells primary pods from canary pods, and its value on the target. */
-export function selectorLabel(target: Deployment, candidates = SELECTOR_LABELS): { key: string; value: string } {
+export function selectorLabel(target: PodController, candidates = SELECTOR_LABELS): { key: string; value: string } {
   const matchLabels = target.spec.selector.matchLabels ?? {};
   for (const key of candidates) {
     const value = matchLabels[key];
     if (value) return { key, value };
   }
   throw new SelectorError(
-    `Deployment ${target.metadata.namespace}/${target.metadata.name}: spec.selector.matchLabels has none of ${candidates.join(', ')}; ` +
+    `${target.kind} ${target.metadata.namespace}/${target.metadata.name}: spec.selector.matchLabels has none of ${candidates.join(', ')}; ` +
       `add one of them (e.g. app: ${target.metadata.name}) to the selector and the pod labels`,
   );
 }
@@ -41,34 +41,62 @@ export function ownerReference(canary: Canary) {
   };
 }
 
-export interface PrimaryInputs {
+/** What every primary is made from, whatever the target's kind. */
+export interface PrimaryTemplateInputs {
   canary: Canary;
-  target: Deployment;
   /** Target pod-template hash (engine revision). */
   revision: string;
   /** `kind/name` of the tracked configs, whose references move to the `-primary` copies. */
   tracked: ReadonlySet<string>;
   configsChecksum: string;
-  /** Current primary replicas (kept when an autoscaler owns them). */
-  currentReplicas?: number;
   /** Prefixes of the target's own labels and annotations copied to the primary (`--include-label-prefix`). */
   includeLabelPrefix?: readonly string[];
 }
 
+export interface PrimaryInputs extends PrimaryTemplateInputs {
+  target: Deployment;
+  /** Current primary replicas (kept when an autoscaler owns them). */
+  currentReplicas?: number;
+}
+
 /** `<target>-primary`: the target's pod template with selector labels and config refs rewritten. */
 export function buildPrimary(inputs: PrimaryInputs): KubeObject {
-  const { canary, target, revision, tracked, configsChecksum, currentReplicas, includeLabelPrefix = [] } = inputs;
-  const label = selectorLabel(target);
-  const primaryValue = `${label.value}-primary`;
-  const template = structuredClone(target.spec.template);
-  const labels = { ...(template.metadata?.labels ?? {}), [label.key]: primaryValue };
-  const annotations = { ...(template.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision, [CONFIGS_ANNOTATION]: configsChecksum };
-  const spec = rewriteAffinity(renameConfigRefs(template.spec ?? {}, tracked), label.key, label.value, primaryValue);
+  const { canary, target, currentReplicas } = inputs;
+  const parts = primaryParts(target, target.spec.template, inputs);
   // A new primary never starts at 0: an HPA does not scale a Deployment up from 0 replicas.
   const replicas = canary.spec.autoscalerRef ? (currentReplicas ?? (target.spec.replicas || 1)) : (target.spec.replicas || currentReplicas || 1);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
+    metadata: parts.metadata,
+    spec: {
+      replicas,
+      selector: parts.selector,
+      template: parts.template,
+      ...pick(target.spec, ['progressDeadlineSeconds', 'minReadySeconds', 'revisionHistoryLimit', 'strategy']),
+    },
+  };
+}
+
+export interface PrimaryParts {
+  metadata: KubeObject['metadata'];
+  selector: { matchLabels: Record<string, string> };
+  template: PodTemplate;
+}
+
+/**
+ * The metadata, selector and pod template of `<target>-primary`, for any target kind: `template` is
+ * the target's (a kind may take out what is its own, as a DaemonSet's scale-to-zero nodeSelector).
+ */
+export function primaryParts(target: PodController, template: PodTemplate, inputs: PrimaryTemplateInputs): PrimaryParts {
+  const { canary, revision, tracked, configsChecksum, includeLabelPrefix = [] } = inputs;
+  const label = selectorLabel(target);
+  const primaryValue = `${label.value}-primary`;
+  const copy = structuredClone(template);
+  const labels = { ...(copy.metadata?.labels ?? {}), [label.key]: primaryValue };
+  const annotations = { ...(copy.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision, [CONFIGS_ANNOTATION]: configsChecksum };
+  const spec = rewriteAffinity(renameConfigRefs(copy.spec ?? {}, tracked), label.key, label.value, primaryValue);
+  return {
     metadata: {
       name: primaryName(target.metadata.name ?? ''),
       namespace: target.metadata.namespace,
@@ -76,16 +104,12 @@ export function buildPrimary(inputs: PrimaryInputs): KubeObject {
       annotations: includeByPrefix(target.metadata.annotations, includeLabelPrefix),
       ownerReferences: [ownerReference(canary)],
     },
-    spec: {
-      replicas,
-      selector: { matchLabels: { ...(target.spec.selector.matchLabels ?? {}), [label.key]: primaryValue } },
-      template: { ...template, metadata: { ...(template.metadata ?? {}), labels, annotations }, spec },
-      ...pick(target.spec, ['progressDeadlineSeconds', 'minReadySeconds', 'revisionHistoryLimit', 'strategy']),
-    },
+    selector: { matchLabels: { ...(target.spec.selector.matchLabels ?? {}), [label.key]: primaryValue } },
+    template: { ...copy, metadata: { ...(copy.metadata ?? {}), labels, annotations }, spec: spec as Record<string, unknown> },
   };
 }
 
-function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+export function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 

@@ -1,5 +1,5 @@
 import type { Readiness } from '../engine/types.js';
-import type { Deployment } from './k8s-types.js';
+import type { DaemonSet, Deployment } from './k8s-types.js';
 
 /**
  * Whether a Deployment serves its current template: the rollout is observed, every replica is
@@ -32,3 +32,22 @@ function pausedReadiness(status: NonNullable<Deployment['status']>, desired: num
 }
 
 const waiting = (message: string): Readiness => ({ ready: false, message, deadlineExceeded: false });
+
+/**
+ * Whether a DaemonSet serves its current template, as Flagger's isDaemonSetReady (kubectl's rollout
+ * status): the rollout is observed, every scheduled pod is updated, and at least `thresholdPercent`
+ * of them are available. Unlike Flagger, a DaemonSet that schedules no pod at all is not ready: no
+ * traffic goes to (and no analysis runs on) a workload that has no pod anywhere.
+ */
+export function daemonSetReadiness(ds: DaemonSet, thresholdPercent = 100): Readiness {
+  const status = ds.status ?? {};
+  if ((status.observedGeneration ?? 0) < (ds.metadata.generation ?? 0)) return waiting('the rollout has not been observed yet');
+  const desired = status.desiredNumberScheduled ?? 0;
+  if (desired === 0) return waiting('no node runs its pods (desiredNumberScheduled is 0): check its nodeSelector, affinity and tolerations');
+  const updated = status.updatedNumberScheduled ?? 0;
+  if (updated < desired) return waiting(`${updated} of ${desired} pods updated`);
+  const available = status.numberAvailable ?? 0;
+  const needed = Math.ceil((desired * thresholdPercent) / 100);
+  if (available < needed) return waiting(`${available} of ${desired} updated pods available`);
+  return { ready: true };
+}

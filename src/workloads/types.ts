@@ -15,7 +15,7 @@ export interface WorkloadView {
   canaryReplicasWhenUp: number;
 }
 
-/** A target kind (Deployment now, DaemonSet later) behind one interface, chosen by a factory. */
+/** A target kind (Deployment, DaemonSet) behind one interface, chosen by a factory. */
 export interface Workload {
   /** Throws WorkloadError when the target cannot be handled (its message goes into the Ready condition). */
   observe(canary: Canary): WorkloadView;

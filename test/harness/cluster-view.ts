@@ -6,12 +6,15 @@ import { WatchedObjects } from './watched-objects.js';
 
 const POD: ResourceType = { apiVersion: 'v1', kind: 'Pod' };
 const DEPLOYMENT: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const DAEMONSET: ResourceType = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+/** What owns the pods a Service picks: both have a selector and a template with the sim annotations. */
+const WORKLOAD_TYPES = [DEPLOYMENT, DAEMONSET];
 
 /** A pod that receives requests, with what it answers them with. */
 export interface ServingPod {
   namespace: string;
   name: string;
-  /** Its Deployment (`podinfo`, `podinfo-primary`). */
+  /** Its Deployment or DaemonSet (`podinfo`, `podinfo-primary`). */
   workload: string;
   behaviour: Behaviour;
 }
@@ -32,12 +35,12 @@ export class ClusterView {
 
   constructor(private readonly kube: KubeClient) {}
 
-  /** Watches Pods, Deployments, Services and `extra` kinds in each namespace; resolves once all are listed. */
+  /** Watches Pods, Deployments, DaemonSets, Services and `extra` kinds in each namespace; resolves once all are listed. */
   async watchNamespaces(namespaces: readonly string[], extra: readonly ResourceType[]): Promise<void> {
     const started: Promise<void>[] = [];
     for (const namespace of new Set(namespaces)) {
       started.push(this.watch(this.pods, POD, namespace, podFacts));
-      started.push(this.watch(this.deployments, DEPLOYMENT, namespace, deploymentFacts));
+      for (const type of WORKLOAD_TYPES) started.push(this.watch(this.deployments, type, namespace, deploymentFacts));
       for (const type of uniqueTypes([SERVICE, ...extra])) started.push(this.watch(this.raw, type, namespace, (o) => o));
     }
     await Promise.all(started);
@@ -77,8 +80,10 @@ export class ClusterView {
   }
 
   private ownerOf(pod: PodFacts): DeploymentFacts | undefined {
-    for (const d of this.deployments.get(typeKey(DEPLOYMENT, pod.namespace))?.inNamespace(pod.namespace) ?? []) {
-      if (Object.keys(d.matchLabels).length > 0 && selects(d.matchLabels, pod.labels)) return d;
+    for (const type of WORKLOAD_TYPES) {
+      for (const d of this.deployments.get(typeKey(type, pod.namespace))?.inNamespace(pod.namespace) ?? []) {
+        if (Object.keys(d.matchLabels).length > 0 && selects(d.matchLabels, pod.labels)) return d;
+      }
     }
     return undefined;
   }

@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, vi } from 'vitest';
 import { isConflict } from '../../src/kube/errors.js';
-import type { KubeClient, KubeObject } from '../../src/kube/types.js';
+import type { KubeClient, KubeObject, ObjectRef } from '../../src/kube/types.js';
 
 export const CANARY = { apiVersion: 'pennant.dev/v1beta1', kind: 'Canary' };
 export const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
+export const DAEMONSET = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 export const HTTPROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
 
 import type { CanaryStatus } from '../../src/api/index.js';
@@ -43,20 +44,22 @@ export function canaryWeight(route: KubeObject): number | undefined {
   return rules[rules.length - 1]?.backendRefs?.find((b) => b.name.endsWith('-canary'))?.weight;
 }
 
-/** A user's edit of the pod template (get, change, update), retried on conflicts as kubectl edit is. */
-export async function setImage(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string> = {}, name = 'podinfo'): Promise<void> {
+/** A user's edit of the pod template (get, change, update), retried on conflicts as kubectl edit is; of a Deployment unless `type` says. */
+export async function setImage(
+  kube: KubeClient, namespace: string, image: string, annotations: Record<string, string> = {}, name = 'podinfo', type = DEPLOYMENT,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await updateTemplate(kube, namespace, image, annotations, name);
+      return await updateTemplate(kube, { ...type, namespace, name }, image, annotations);
     } catch (err) {
       if (!isConflict(err) || attempt >= 10) throw err;
     }
   }
 }
 
-async function updateTemplate(kube: KubeClient, namespace: string, image: string, annotations: Record<string, string>, name: string): Promise<void> {
-  const d = await kube.get({ ...DEPLOYMENT, namespace, name });
-  if (!d) throw new Error(`no ${name} Deployment`);
+async function updateTemplate(kube: KubeClient, ref: ObjectRef, image: string, annotations: Record<string, string>): Promise<void> {
+  const d = await kube.get(ref);
+  if (!d) throw new Error(`no ${ref.name} ${ref.kind}`);
   const spec = d.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: { image: string }[] } } };
   spec.template.spec.containers[0] = { ...spec.template.spec.containers[0], image } as { image: string };
   spec.template.metadata.annotations = { ...spec.template.metadata.annotations, ...annotations };

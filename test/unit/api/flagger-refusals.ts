@@ -1,8 +1,7 @@
 // What Pennant refuses among Flagger's vendored manifests, shared by the tests of validate and migrate.
 const unsupported = (provider: string): string =>
   `spec.provider: provider ${provider} is not supported by this version of Pennant yet (supported: kubernetes, gatewayapi:v1, gatewayapi:v1beta1, istio, nginx, contour, traefik, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3)`;
-const SERVICE_TARGET = 'spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment';
-const DAEMONSET_TARGET = 'spec.targetRef.kind: targetRef.kind DaemonSet is not supported yet by this version of Pennant; use a Deployment';
+const SERVICE_TARGET = 'spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment or a DaemonSet';
 const metricType = (type: string): string => `spec.provider.type: metric provider ${type} is not supported yet (supported: prometheus, datadog, cloudwatch, newrelic, graphite, influxdb, dynatrace, stackdriver, splunk)`;
 
 /**
@@ -31,8 +30,6 @@ export const REFUSED: Record<string, string[]> = {
   ],
   'knative-canary-1.yaml': [unsupported('knative'), SERVICE_TARGET],
   'knative-canary-2.yaml': [unsupported('knative'), SERVICE_TARGET],
-  'kubernetes-daemonset-1.yaml': [DAEMONSET_TARGET],
-  'kubernetes-daemonset-2.yaml': [DAEMONSET_TARGET],
   'kuma-canary-1.yaml': [unsupported('kuma')],
   'kuma-canary-2.yaml': [unsupported('kuma')],
   'osm-canary-2.yaml': [unsupported('osm')],

@@ -42,10 +42,10 @@ describe('a Canary against the capability table', () => {
       'warning spec.analysis.match: smi:v1alpha3 cannot match requests: A/B testing runs as blue/green, analysis.match is ignored'],
     ['a builtin metric on SMI (Flagger has none: it falls back to Istio\'s)', { provider: 'smi:v1alpha2' }, { metrics: [{ name: 'request-success-rate', threshold: 99, interval: '1m' }] },
       'error spec.analysis.metrics[0].name: provider smi:v1alpha2 has no builtin request-success-rate metric'],
-    ['a DaemonSet target', { provider: 'istio', targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' } }, {},
-      'error spec.targetRef.kind: targetRef.kind DaemonSet is not supported yet by this version of Pennant; use a Deployment'],
+    ['a DaemonSet target of a provider that cannot route one', { provider: 'istio', targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' } }, {},
+      'error spec.targetRef.kind: provider istio cannot route a DaemonSet target'],
     ['a Service target', { provider: 'istio', targetRef: { apiVersion: 'v1', kind: 'Service', name: 'podinfo' } }, {},
-      'error spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment'],
+      'error spec.targetRef.kind: targetRef.kind Service is not supported yet by this version of Pennant; use a Deployment or a DaemonSet'],
   ])('%s is named, with the provider and the feature', (_what, spec, analysis, expected) => {
     expect(issues(canary(spec, analysis))).toEqual([expected]);
   });

@@ -101,6 +101,24 @@ describe('checkCanaryRules', () => {
   });
 });
 
+describe('checkCanaryRules: a DaemonSet target', () => {
+  const daemonSet = (autoscalerRef?: Record<string, unknown>) => specWith((s) => Object.assign(s, {
+    targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' },
+    ...(autoscalerRef ? { autoscalerRef } : {}),
+  }));
+
+  it('is accepted as a Deployment is', () => {
+    expect(findings(daemonSet())).toEqual([]);
+  });
+
+  it('with an autoscalerRef is a warning: the HPA is ignored', () => {
+    const issues = checkCanaryRules(daemonSet({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' }));
+    expect(issues.map((i) => [i.severity, `${formatPath(i.path)}: ${i.message}`])).toEqual([
+      ['warning', 'spec.autoscalerRef: ignored when targetRef.kind is DaemonSet: a DaemonSet runs one pod per node and has no replicas to scale'],
+    ]);
+  });
+});
+
 describe('checkAlertProviderRules', () => {
   it.each([
     [{ type: 'slack', address: 'https://hooks.slack.com/x' }, []],

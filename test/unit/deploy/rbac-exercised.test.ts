@@ -5,8 +5,9 @@ import { Controller } from '../../../src/controller/controller.js';
 import { ControllerMetrics } from '../../../src/controller/metrics.js';
 import { CONTROLLER_PERMISSIONS, GITOPS_PERMISSIONS } from '../../../src/controller/permissions.js';
 import { canaryProblems } from '../../../src/controller/rules.js';
+import { FakeDaemonSetController } from '../../../src/demo/fake-daemonset-controller.js';
 import { FakeDeploymentController } from '../../../src/demo/fake-deployment-controller.js';
-import { podinfoCanary, podinfoDeployment } from '../../../src/demo/manifests.js';
+import { podinfoCanary, podinfoDaemonSet, podinfoDeployment } from '../../../src/demo/manifests.js';
 import { MetricStandIn } from '../../../src/demo/metric-stand-in.js';
 import { NoWriteBack } from '../../../src/gitops/index.js';
 import { EventRecorder } from '../../../src/kube/event-recorder.js';
@@ -82,6 +83,9 @@ async function seed(kube: KubeClient): Promise<void> {
   // A second app routed by Istio, so its VirtualService and DestinationRules are written and watched.
   await kube.create(podinfoDeployment(NS, { image: 'podinfo:6.0.0' }, 'backend'));
   await kube.create(podinfoCanary({ namespace: NS, name: 'backend', interval: '1s', provider: 'istio' }));
+  // A DaemonSet target, so DaemonSets are watched, their primary created and the target scaled to zero.
+  await kube.create(podinfoDaemonSet(NS, { image: 'podinfo:6.0.0' }));
+  await kube.create(podinfoCanary({ namespace: NS, name: 'podinfo-ds', interval: '1s', provider: 'kubernetes', iterations: 2, targetKind: 'DaemonSet' }));
   // One app per ingress router and one routed by Linkerd, so the Ingress copy, the HTTPProxy, the
   // TraefikService and the TrafficSplit are written and watched.
   for (const provider of ['nginx', 'contour', 'traefik', 'linkerd']) {
@@ -108,11 +112,13 @@ describe('the controller on an in-memory cluster', () => {
   const memory = new MemoryKube();
   const recording = new RecordingKube(memory);
   const deployments = new FakeDeploymentController(memory);
+  const daemonSets = new FakeDaemonSetController(memory);
   const prometheus = new MetricStandIn(memory);
   let controller: Controller;
 
   beforeAll(async () => {
     await deployments.start();
+    await daemonSets.start();
     const metricsServer = await prometheus.start();
     await seed(memory);
     const logger = pino({ level: 'silent' });
@@ -132,6 +138,7 @@ describe('the controller on an in-memory cluster', () => {
     await ui.hub.ensureEvents();
     ui.hub.stop();
     await vi.waitFor(async () => expect(await memory.get({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', namespace: NS, name: 'backend' })).not.toBeNull(), { ...IO_WAIT, interval: 100 });
+    await vi.waitFor(async () => expect((await memory.get({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: NS, name: 'podinfo-ds' }))?.spec).toMatchObject({ template: { spec: { nodeSelector: { 'flagger.app/scale-to-zero': 'true' } } } }), { ...IO_WAIT, interval: 100 });
     for (const ref of INGRESS_ROUTED) {
       await vi.waitFor(async () => expect(await memory.get({ ...ref, namespace: NS }), ref.kind).not.toBeNull(), { ...IO_WAIT, interval: 100 });
     }
@@ -146,6 +153,7 @@ describe('the controller on an in-memory cluster', () => {
   afterAll(async () => {
     await controller?.stop();
     deployments.stop();
+    daemonSets.stop();
     await prometheus.stop();
   });
 

@@ -41,7 +41,7 @@ function crdPlurals(): Map<string, string> {
 }
 
 const BUILTIN_PLURALS: Record<string, string> = {
-  Deployment: 'deployments', ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services',
+  Deployment: 'deployments', DaemonSet: 'daemonsets', ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers', HTTPRoute: 'httproutes', Event: 'events',
   Ingress: 'ingresses', HTTPProxy: 'httpproxies', TraefikService: 'traefikservices', TrafficSplit: 'trafficsplits',
   VirtualService: 'virtualservices', DestinationRule: 'destinationrules',

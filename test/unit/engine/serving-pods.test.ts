@@ -94,6 +94,14 @@ const rows: Row[] = [
     routes: split(100),
   },
   {
+    rule: 'a target that cannot be paused (a DaemonSet) switched to the canary: no pause, as Flagger',
+    canary: makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 2 }, progressing({ iterations: 2, lastStepTime: iso(0) })),
+    obs: world({ router: SWITCH_ONLY }, { ...v2, pausable: false }),
+    now: at(60),
+    pause: null,
+    routes: split(100),
+  },
+  {
     rule: 'A/B: matching users on the canary pauses it first',
     canary: makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, match: [{ headers: { x: { exact: 'y' } } }] }, progressing({ lastStepTime: iso(0), iterations: 1 })),
     obs: world({}, v2),

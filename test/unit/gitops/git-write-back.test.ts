@@ -123,6 +123,10 @@ describe('GitWriteBack against a real repository', () => {
 
   it.each<[string, () => Canary, () => void, { ok: boolean; message: RegExp }]>([
     ['onRollback: None', () => failedCanary({ onRollback: 'None' }), () => undefined, { ok: true, message: /onRollback is None/ }],
+    ['a DaemonSet target (not supported yet)', () => {
+      const canary = failedCanary();
+      return { ...canary, spec: { ...canary.spec, targetRef: { ...canary.spec.targetRef, kind: 'DaemonSet' } } };
+    }, () => undefined, { ok: true, message: /^write-back of DaemonSet targets is not supported yet/ }],
     ['no GitSource manages the target', () => failedCanary(), () => { source = { ...source, status: { inventory: [] } }; }, { ok: true, message: /^no GitSource manages tenant\/podinfo/ }],
     ['a sourceRef that does not exist', () => failedCanary({ sourceRef: { name: 'gone' } }), () => undefined, { ok: false, message: /GitSource tenant\/gone \(spec.writeBack.sourceRef\) not found/ }],
     ['a GitSource pinned to a tag', () => failedCanary(), () => { source = { ...source, spec: { ...source.spec, ref: { tag: 'v1' } } }; }, { ok: false, message: /pinned to tag v1: set spec.writeBack.branch/ }],

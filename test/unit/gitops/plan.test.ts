@@ -47,6 +47,28 @@ describe('planApply', () => {
     expect(spec.ports).toEqual(owned ? undefined : [{ port: 80 }]);
   });
 
+  const daemonSet = (name: string, nodeSelector: Record<string, string>) =>
+    object('apps/v1', 'DaemonSet', name, 't', { template: { spec: { nodeSelector, containers: [] } } });
+  const dsCanary = (target: string) => object('pennant.dev/v1beta1', 'Canary', target, 't', { targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: target } });
+  const selectorOf = (objects: KubeObject[], name: string) => (specOf(objects, 'DaemonSet', name).template as { spec: { nodeSelector?: unknown } }).spec.nodeSelector;
+
+  it.each<[string, KubeObject[], ClusterFacts, boolean]>([
+    ['a Canary in the cluster targets it', [daemonSet('agent', { os: 'linux', 'flagger.app/scale-to-zero': 'true' })],
+      { canaries: (ns) => (ns === 't' ? [{ daemonSet: 'agent', service: 'agent' }] : []), exists: () => false }, true],
+    ['a Canary in the same commit targets it', [daemonSet('agent', { os: 'linux', 'flagger.app/scale-to-zero': 'true' }), dsCanary('agent')], facts([], []), true],
+    ['no Canary targets it', [daemonSet('agent', { os: 'linux', 'flagger.app/scale-to-zero': 'true' })], facts(['agent'], ['agent']), false],
+  ])('a DaemonSet when %s: Git never sets the scale-to-zero nodeSelector of a target', (_name, objects, cluster, owned) => {
+    const plan = planApply(objects.map(manifest), cluster);
+    expect(selectorOf(plan.objects, 'agent')).toEqual(owned ? { os: 'linux' } : { os: 'linux', 'flagger.app/scale-to-zero': 'true' });
+    expect(plan.ownedFieldsDropped).toEqual(owned ? ['t/agent spec.template.spec.nodeSelector["flagger.app/scale-to-zero"]'] : []);
+  });
+
+  it('a DaemonSet target without the key in Git is applied as Git says', () => {
+    const plan = planApply([daemonSet('agent', { os: 'linux' }), dsCanary('agent')].map(manifest), facts([], []));
+    expect(selectorOf(plan.objects, 'agent')).toEqual({ os: 'linux' });
+    expect(plan.ownedFieldsDropped).toEqual([]);
+  });
+
   it('applies Namespaces and CRDs first, the rest in Git\'s order', () => {
     const objects = [deployment('a'), object('v1', 'Namespace', 't', undefined), object('v1', 'Service', 's', 't'), object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'x.y', undefined)];
     expect(planApply(objects.map(manifest), facts([], [])).objects.map((o) => o.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'Service']);

@@ -39,6 +39,10 @@ const cases: Case[] = [
   { observer: 'kubernetes', series: ['http_request_duration_seconds_count', 'http_request_duration_seconds_bucket'],
     label: 'kubernetes_pod_name', canary: ['podinfo-7d9f8c6b5-x2x9k', 'podinfo-5f4d8-abcde'],
     notCanary: ['podinfo-primary-7d9f8c6b5-x2x9k', 'podinfo-api-7d9f8c6b5-x2x9k', 'other-7d9f8c6b5-x2x9k'], seconds: true },
+  // DaemonSet pods are <name>-<5 characters>; the primary's are <name>-primary-<5 characters>.
+  { observer: 'kubernetes-daemonset', series: ['http_request_duration_seconds_count', 'http_request_duration_seconds_bucket'],
+    label: 'kubernetes_pod_name', canary: ['podinfo-x2x9k', 'podinfo-5f4d8'],
+    notCanary: ['podinfo-primary-x2x9k', 'podinfo-7d9f8c6b5-x2x9k', 'podinfo-api-x2x9k', 'other-x2x9k'], seconds: true },
   { observer: 'appmesh', series: ['envoy_cluster_upstream_rq', 'envoy_cluster_upstream_rq_time_bucket'],
     label: 'kubernetes_pod_name', canary: ['podinfo-7d9f8c6b5-x2x9k'], notCanary: ['podinfo-primary-7d9f8c6b5-x2x9k'], seconds: false },
   { observer: 'istio', series: ['istio_requests_total', 'istio_request_duration_milliseconds_bucket'],
@@ -138,6 +142,7 @@ describe('builtinObserverFor', () => {
     ['the mesh flag when the Canary has no provider', undefined, 'istio', {}, 'istio'],
     ['the Canary provider over the flag', 'contour', 'istio', {}, 'contour'],
     ['linkerd when the mesh is linkerd (NGINX + Linkerd)', 'nginx', 'linkerd', {}, 'linkerd'],
+    ['kubernetes-daemonset for a DaemonSet target of kubernetes (its pods are named differently)', 'kubernetes', 'istio', { kind: 'DaemonSet' }, 'kubernetes-daemonset'],
     ['kubernetes for gatewayapi:v1', 'gatewayapi:v1', 'istio', {}, 'kubernetes'],
     ['kubernetes for gatewayapi:v1beta1', 'gatewayapi:v1beta1', 'istio', {}, 'kubernetes'],
     ['appmesh for appmesh:v1beta2', 'appmesh:v1beta2', 'istio', {}, 'appmesh'],
