@@ -33,6 +33,8 @@ interface Crash {
   answers?: Answers;
   /** How the target reads after the interrupted decision scaled it (the Deployment controller may not have caught up). */
   readinessAfter?: Observation['target']['readiness'];
+  /** What the first decision is (so a row cannot drift into testing something else). */
+  phase: 'Failed' | 'Succeeded';
 }
 
 const at10 = { primary: 90, canary: 10, mirror: false };
@@ -42,12 +44,14 @@ const gate = { name: 'approve', type: 'confirm-promotion' as const, url: 'http:/
 const crashes: Crash[] = [
   {
     rule: 'the threshold-th failed check (metrics fail again on the replay)',
+    phase: 'Failed',
     canary: makeCanary({ threshold: 2 }, progressing({ canaryWeight: 10, failedChecks: 1 })),
     obs: world({ routes: at10 }, v2),
     answers: { metrics: [fail()] },
   },
   {
     rule: 'the threshold-th failed check, the scaled-down target already read as ready at 0',
+    phase: 'Failed',
     canary: makeCanary({ threshold: 2 }, progressing({ canaryWeight: 10, failedChecks: 1 })),
     obs: world({ routes: at10 }, v2),
     answers: { metrics: [fail()] },
@@ -55,38 +59,44 @@ const crashes: Crash[] = [
   },
   {
     rule: 'a threshold already reached (rolled back before evaluating)',
+    phase: 'Failed',
     canary: makeCanary({ threshold: 1 }, progressing({ canaryWeight: 10, failedChecks: 1 })),
     obs: world({ routes: at10 }, v2),
   },
   {
     rule: 'a rollback webhook that signals a rollback',
+    phase: 'Failed',
     canary: makeCanary({ webhooks: [{ name: 'abort', type: 'rollback', url: 'http://gate/' }] }, progressing({ canaryWeight: 10 })),
     obs: world({ routes: at10 }, v2),
     answers: { hooks: { rollback: [hook('abort', 'rollback', true)] } },
   },
   {
     rule: 'a confirm-promotion gate past its deadline',
-    canary: makeCanary({ webhooks: [gate] }, progressing({ phase: 'WaitingPromotion', canaryWeight: 30, gate: { type: 'confirm-promotion', hook: 'approve', since: iso(0) } })),
+    phase: 'Failed',
+    canary: makeCanary({ webhooks: [gate] }, progressing({ phase: 'WaitingPromotion', canaryWeight: 30, gate: { type: 'confirm-promotion', since: iso(0) } })),
     obs: world({ routes: { primary: 70, canary: 30, mirror: false } }, v2),
     answers: { hooks: { 'confirm-promotion': [hook('approve', 'confirm-promotion', false)] } },
   },
   {
     rule: 'a canary not ready past progressDeadlineSeconds',
+    phase: 'Failed',
     canary: makeCanary({}, progressing({ canaryWeight: 10, notReadySince: iso(0) }), { progressDeadlineSeconds: 60 }),
     obs: world({ routes: at10 }, { ...v2, readiness: notReady() }),
     readinessAfter: notReady(),
   },
   {
     rule: 'the last step of a promotion (Finalising → Succeeded)',
+    phase: 'Succeeded',
     canary: makeCanary({}, progressing({ phase: 'Finalising', lastAppliedSpec: 'v2', lastStepTime: iso(0) })),
     obs: world({}, v2, { revision: 'v2' }),
   },
 ];
 
 describe('engine: a decision made again after a crash between acting and writing the status', () => {
-  it.each(crashes)('$rule: same phase, routes and canary replicas', ({ canary, obs, answers, readinessAfter }) => {
+  it.each(crashes)('$rule: same phase, routes and canary replicas', ({ canary, obs, answers, readinessAfter, phase }) => {
     const now = at(120);
     const first = decide(canary, obs, now, answers);
+    expect(first.status.phase, 'the interrupted decision').toBe(phase);
     const crashed = afterActions(obs, first.actions);
     const seen = readinessAfter ? { ...crashed, target: { ...crashed.target, readiness: readinessAfter } } : crashed;
     const replay = decide(canary, seen, now, answers);
