@@ -16,7 +16,14 @@ export function routeTo(ctx: Ctx, routes: Routes): void {
   if (!sameRoutes(ctx.obs.routes, routes)) ctx.actions.push({ kind: 'setRoutes', routes });
 }
 
+/**
+ * The canary's replicas at the end of this decision: the last call wins. A rollback re-made after a
+ * crash between acting and writing the status finds the canary already at zero, and the readiness
+ * wait before it asks to scale it up: without dropping that, the rollback would leave it running.
+ */
 export function scaleCanary(ctx: Ctx, replicas: number): void {
+  const earlier = ctx.actions.findIndex((a) => a.kind === 'scale' && a.workload === 'canary');
+  if (earlier >= 0) ctx.actions.splice(earlier, 1);
   if (ctx.obs.target.replicas !== replicas) ctx.actions.push({ kind: 'scale', workload: 'canary', replicas });
 }
 

@@ -7,3 +7,4 @@ export { ALL_SHAPES, istioShape, kubernetesShape } from './shapes/index.js';
 export { startGitServer, type GitServer, type GitServerOptions, type GitCommit, type CommitOptions } from './git-server.js';
 export { startSlackStandIn, type SlackStandIn, type ReceivedMessage, type StandInAnswer } from './slack-stand-in.js';
 export { waitUntil } from './wait.js';
+export { startHookRecorder, type HookRecorder, type RecordedCall } from './hook-recorder.js';

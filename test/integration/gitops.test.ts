@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signBody } from '../../src/gitops/index.js';
-import type { KubeObject } from '../../src/kube/types.js';
 import { type GitServer, startGitServer } from '../harness/index.js';
 import { canaryStatus, deploymentOf, waitForPhase } from '../scenarios/helpers.js';
 import { REPO, yamlObjects } from './cluster.js';
 import { RealStack } from './real-stack.js';
+import { applyTenant } from './tenant.js';
 
 const TOKEN = 'git-t0ken-for-tenant';
 const HOOK_TOKEN = 'push-hook-s3cret';
@@ -89,7 +89,7 @@ describe('GitSource on the real control plane', () => {
     git = await startGitServer({ token: TOKEN });
     // Only this namespace: other files' controllers must not meet ours on their Canaries.
     await stack.start({ namespace: ns }, { gitops: true });
-    await tenant(stack, ns);
+    await applyTenant(stack.kube, ns, { git: TOKEN, 'push-hook': HOOK_TOKEN });
     await stack.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: other } });
     await stack.simulator.addApps([{ namespace: ns, service: 'podinfo', target: 'podinfo', provider: 'gatewayapi:v1' }]);
     await git.createRepo('apps');
@@ -217,27 +217,3 @@ describe('GitSource on the real control plane', () => {
     expect(await allowed({ namespace: ns, verb: 'delete', resource: 'configmaps' })).toBe(false);
   }, 120_000);
 });
-
-/** A tenant namespace whose ServiceAccount may manage Deployments, Canaries and ConfigMaps there, and nothing else. */
-async function tenant(stack: RealStack, ns: string): Promise<void> {
-  const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: ns } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gitops-deployer', namespace: ns },
-      rules: [
-        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
-        { apiGroups: ['pennant.dev'], resources: ['canaries'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'gitops-deployer', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gitops-deployer' },
-      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: ns }],
-    },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git', namespace: ns }, stringData: { token: TOKEN } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'push-hook', namespace: ns }, stringData: { token: HOOK_TOKEN } },
-  ];
-  for (const object of objects) await stack.kube.apply(object, { force: true });
-}
