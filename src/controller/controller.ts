@@ -85,6 +85,12 @@ export class Controller {
     const clock = deps.clock ?? systemClock;
     this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
+    deps.metrics.readFrom({
+      canariesByNamespace: () => this.index.countByNamespace(),
+      analysesRunning: () => slots.count(),
+      scheduled: () => this.scheduler.size,
+      queueDepth: () => this.queue.length,
+    });
     this.reconcilerDeps = { ...deps, cache: this.cache, slots, now: () => new Date(clock.now()), writtenFrom: new Map(), memo: new EvaluationMemo(), reports: new ReportQueue(8, (key, err) => deps.logger.error({ canary: key, err: errorMessage(err) }, 'reporting failed')), batcher: deps.batcher ?? new MetricBatcher(), recorder: new CanaryMetricsRecorder(deps.metrics) };
   }
 
@@ -132,9 +138,7 @@ export class Controller {
     }
   }
 
-  private countCanaries(): void {
-    this.deps.metrics.canaryTotal.reset();
-    for (const [namespace, count] of this.index.countByNamespace()) this.deps.metrics.canaryTotal.set({ namespace }, count);
+  private countRestarts(): void {
     this.countInformers('restarts', this.deps.metrics.informerRestarts);
     this.countInformers('relists', this.deps.metrics.informerRelists);
   }
@@ -152,7 +156,6 @@ export class Controller {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
-      this.deps.metrics.queueDepth.set(this.queue.length);
       await this.process(key);
       this.queue.done(key);
     }
@@ -193,9 +196,7 @@ export class Controller {
       this.scheduler.schedule(key, delay);
       timer({ result: 'error' });
     } finally {
-      this.countCanaries();
-      this.deps.metrics.scheduled.set(this.scheduler.size);
-      this.deps.metrics.analysesRunning.set(this.reconcilerDeps.slots.count());
+      this.countRestarts();
     }
   }
 }

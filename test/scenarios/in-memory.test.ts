@@ -62,6 +62,35 @@ describe('batched PromQL', () => {
   }, 120_000);
 });
 
+describe('the controller\'s gauges', () => {
+  it('show the Canaries per namespace and the analyses running when /metrics is scraped', async () => {
+    const stack = new InMemoryStack();
+    await stack.start();
+    const scrape = async (): Promise<string> => stack.metrics.registry.metrics();
+    try {
+      for (const [ns, count] of [['g1', 1], ['g2', 2]] as const) {
+        for (let i = 0; i < count; i++) {
+          const name = i === 0 ? 'podinfo' : `podinfo-${i}`;
+          await stack.kube.create(podinfoDeployment(ns, { image: 'podinfo:6.0.0' }, name));
+          await stack.kube.create(podinfoCanary({ namespace: ns, name, interval: '1s', provider: 'gatewayapi:v1', gatewayRefs }));
+          await waitForPhase(stack.kube, ns, 'Initialized', 60_000, name);
+        }
+      }
+      const idle = await scrape();
+      expect(idle).toContain('pennant_canary_total{namespace="g1"} 1');
+      expect(idle).toContain('pennant_canary_total{namespace="g2"} 2');
+      expect(idle).toMatch(/^pennant_analyses_running 0$/m);
+      await setImage(stack.kube, 'g1', 'podinfo:6.0.1');
+      await waitForPhase(stack.kube, 'g1', 'Progressing');
+      expect(await scrape()).toMatch(/^pennant_analyses_running 1$/m);
+      await stack.kube.delete({ apiVersion: 'pennant.dev/v1beta1', kind: 'Canary', namespace: 'g2', name: 'podinfo-1' });
+      await expect.poll(scrape).toContain('pennant_canary_total{namespace="g2"} 1');
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+});
+
 describe('reporting never holds a worker', () => {
   it('an alert that does not return keeps no other Canary waiting (one worker)', async () => {
     let release: () => void = () => undefined;
