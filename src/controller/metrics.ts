@@ -1,9 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/**
- * Pennant's own metrics, on a private registry. Names mirror Flagger's (`flagger_*` → `pennant_*`)
- * so dashboards port by renaming; `name` is the target's name, as in Flagger.
- */
 /** The controller's state that gauges show, read when /metrics is scraped. */
 export interface GaugeSources {
   canariesByNamespace(): Map<string, number>;
@@ -12,6 +8,10 @@ export interface GaugeSources {
   queueDepth(): number;
 }
 
+/**
+ * Pennant's own metrics, on a private registry. Names mirror Flagger's (`flagger_*` → `pennant_*`)
+ * so dashboards port by renaming; `name` is the target's name, as in Flagger.
+ */
 export class ControllerMetrics {
   readonly registry = new Registry();
   /**
