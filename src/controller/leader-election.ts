@@ -26,6 +26,14 @@ interface LeaseSpec {
   leaseTransitions?: number;
 }
 
+/** acquire() ended by release(): the replica is shutting down before it led, not failing. */
+export class LeaderElectionStopped extends Error {
+  override readonly name = 'LeaderElectionStopped';
+  constructor() {
+    super('leader election stopped before this candidate led');
+  }
+}
+
 /**
  * Leader election on a coordination.k8s.io Lease, as client-go does it: the holder renews the lease
  * every retry period; another candidate takes it over once it has not been renewed for its duration.
@@ -35,6 +43,8 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends acquire()'s wait between tries: release() must not leave a candidate waiting for good. */
+  private wake: (() => void) | undefined;
   private lastRenewal = 0;
   private readonly now: () => Date;
 
@@ -52,11 +62,16 @@ export class LeaderElector {
    */
   async acquire(onLost: (reason: string) => void): Promise<void> {
     for (;;) {
-      if (this.stopped) throw new Error('leader election stopped before this candidate led');
+      if (this.stopped) throw new LeaderElectionStopped();
       if (await this.tryAcquireOrRenew()) break;
       await this.sleep(this.options.retryPeriodMs);
     }
     this.leading = true;
+    if (this.stopped) {
+      // release() came while the winning write was in flight: hand the lease straight back.
+      await this.giveBack();
+      throw new LeaderElectionStopped();
+    }
     this.lastRenewal = Date.now();
     this.scheduleRenewal(onLost);
   }
@@ -65,6 +80,11 @@ export class LeaderElector {
   async release(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    await this.giveBack();
+  }
+
+  private async giveBack(): Promise<void> {
     if (!this.leading) return;
     this.leading = false;
     const lease = await this.kube.get(this.ref()).catch(() => null);
@@ -150,6 +170,8 @@ export class LeaderElector {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      if (this.stopped) return resolve();
+      this.wake = resolve;
       this.timer = setTimeout(resolve, ms);
     });
   }

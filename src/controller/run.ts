@@ -20,7 +20,7 @@ import { ClusterCache, NO_POLICY, typeKey } from './cluster-cache.js';
 import { leaseName, shardSelector } from './shard.js';
 import type { ControllerConfig } from './config.js';
 import { Controller } from './controller.js';
-import { DEFAULT_LEADER_ELECTION, LeaderElector } from './leader-election.js';
+import { DEFAULT_LEADER_ELECTION, LeaderElectionStopped, LeaderElector } from './leader-election.js';
 import { createLogger } from './logger.js';
 import { ControllerMetrics } from './metrics.js';
 import { CANARY } from './reconciler.js';
@@ -78,13 +78,9 @@ export async function startController(
   const server = createHttpServer({ registry: metrics.registry, ready }, { ...gitOps.routes, ...ui.routes });
   const port = await listen(server, config.port);
   logger.info({ port }, `serving /healthz, /readyz, /metrics, the web view at ${ui.path} and POST ${PUSH_PATH_PREFIX}<namespace>/<name>`);
-  const stop = async () => {
-    ui.hub.stop();
-    await gitOps.controller.stop();
-    await controller.stop();
-    await elector?.release().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not release the leader lease'));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
+  // SIGTERM may come at any point of the start below (a rollout replaces a pod that is still starting):
+  // stop() waits for the step in flight, the steps after it never run, and what did start is stopped.
+  let stopping = false;
   let onLost: (reason: string) => void = () => undefined;
   const lostLeadership = new Promise<string>((resolve) => (onLost = resolve));
   const started = (async () => {
@@ -93,16 +89,32 @@ export async function startController(
       namespace: config.namespace,
       onRetry: (retry) => logger.warn(retry, 'cannot use the API server yet; retrying'),
     });
-    if (elector) {
+    if (elector && !stopping) {
       logger.info({ identity: elector.identity, lease: `${elector.namespace}/${elector.name}` }, 'waiting to lead');
-      await elector.acquire(onLost);
+      try {
+        await elector.acquire(onLost);
+      } catch (err) {
+        if (err instanceof LeaderElectionStopped) return;
+        throw err;
+      }
       logger.info({ identity: elector.identity }, 'leading');
     }
     // GitSources first: a write-back asked for by the first Canary reconciles must find them.
-    await gitOps.controller.start();
-    await controller.start();
-    ui.hub.start();
+    if (!stopping) await gitOps.controller.start();
+    if (!stopping) await controller.start();
+    if (!stopping) ui.hub.start();
   })();
+  const stop = async () => {
+    stopping = true;
+    // A standby stops waiting for the lease now; a leader keeps it until the parts below have stopped.
+    if (elector && !elector.isLeader) await elector.release();
+    await started.catch(() => undefined);
+    ui.hub.stop();
+    await gitOps.controller.stop();
+    await controller.stop();
+    await elector?.release().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not release the leader lease'));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return { controller, gitSources: gitOps.controller, port, stop, started, ...(elector ? { lostLeadership } : {}) };
 }
 

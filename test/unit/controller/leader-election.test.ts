@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEASE, LeaderElector, microTime } from '../../../src/controller/leader-election.js';
+import { LEASE, LeaderElectionStopped, LeaderElector, microTime } from '../../../src/controller/leader-election.js';
 import { KubeError } from '../../../src/kube/errors.js';
 import { MemoryKube } from '../../../src/kube/memory.js';
 import type { KubeClient } from '../../../src/kube/types.js';
@@ -80,6 +80,43 @@ describe('LeaderElector', () => {
     expect(won).toHaveLength(1);
     expect(await holder(kube)).toBe(won[0]);
     void candidates;
+  });
+
+  it('a standby released while it waits stops waiting at once, with LeaderElectionStopped, and never leads', async () => {
+    const kube = new MemoryKube();
+    await elector(kube, 'a').acquire(() => undefined);
+    // A retry period far longer than the test: only release() can end the wait.
+    const b = new LeaderElector(kube, { ...FAST, retryPeriodMs: 3_600_000, identity: 'b' });
+    const waiting = b.acquire(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    await b.release();
+    await expect(waiting).rejects.toBeInstanceOf(LeaderElectionStopped);
+    expect(b.isLeader).toBe(false);
+    expect(await holder(kube)).toBe('a');
+  });
+
+  it('released while its winning write is in flight: the lease is handed straight back', async () => {
+    const kube = new MemoryKube();
+    let releaseNow: () => Promise<void> = async () => undefined;
+    // The Lease create is held until release() has been called.
+    const slow = new Proxy(kube, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== 'create' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async (...args: unknown[]) => {
+          await releaseNow();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as KubeClient;
+    const a = new LeaderElector(slow, { ...FAST, identity: 'a' });
+    releaseNow = () => a.release();
+    await expect(a.acquire(() => undefined)).rejects.toBeInstanceOf(LeaderElectionStopped);
+    expect(a.isLeader).toBe(false);
+    expect(await holder(kube)).toBeUndefined();
+    // A second candidate leads at once, not after the lease duration.
+    await elector(kube, 'b').acquire(() => undefined);
+    expect(await holder(kube)).toBe('b');
   });
 
   it('writes MicroTime timestamps, as the Lease API requires', () => {
