@@ -63,7 +63,7 @@ const MAX_CONFLICT_BACKOFF_MS = 5_000;
  */
 export class Controller {
   readonly cache: ClusterCache;
-  private readonly queue = new WorkQueue();
+  private readonly queue: WorkQueue;
   private readonly scheduler: Scheduler;
   private readonly failures = new Map<string, number>();
   private readonly conflictStreaks = new Map<string, number>();
@@ -77,13 +77,14 @@ export class Controller {
   private synced = false;
 
   constructor(private readonly deps: ControllerDeps) {
+    this.queue = new WorkQueue((lane, seconds) => deps.metrics.queueWait.observe({ lane }, seconds));
     this.cache = new ClusterCache(deps.kube, deps.config.namespace, (type, event, obj) => {
       if (type.kind !== CANARY.kind) return this.enqueueOwners(obj);
       this.index.update(event, obj);
       this.queue.add(keyOf(obj));
     }, { ...CACHE_POLICY, selectors: { [typeKey(CANARY)]: shardSelector(deps.config.shard) } });
     const clock = deps.clock ?? systemClock;
-    this.scheduler = new Scheduler((key) => this.queue.add(key), clock);
+    this.scheduler = new Scheduler((key, lane) => this.queue.add(key, lane), clock);
     const slots = new AnalysisSlots(deps.config.maxConcurrentAnalyses, () => this.index.holders());
     deps.metrics.readFrom({
       canariesByNamespace: () => this.index.countByNamespace(),
@@ -109,7 +110,7 @@ export class Controller {
       this.index.update('ADDED', canary);
       this.queue.add(keyOf(canary));
     }
-    this.resync = setInterval(() => this.index.keys().forEach((key) => this.queue.add(key)), this.deps.config.resyncSeconds * 1000);
+    this.resync = setInterval(() => this.index.keys().forEach((key) => this.queue.add(key, 'resync')), this.deps.config.resyncSeconds * 1000);
     this.resync.unref();
     this.workers = Array.from({ length: this.deps.config.workers }, () => this.work());
     this.synced = true;
@@ -171,9 +172,11 @@ export class Controller {
     return Math.min(MAX_CONFLICT_BACKOFF_MS, CONFLICT_BACKOFF_MS * 2 ** (streak - 1));
   }
 
-  private settled(key: string, requeueAfterMs: number | null): number {
+  /** A step due comes back as an event; nothing due, as an idle re-check behind any event. */
+  private settled(key: string, requeueAfterMs: number | null): void {
     this.conflictStreaks.delete(key);
-    return requeueAfterMs ?? this.deps.config.resyncSeconds * 1000;
+    if (requeueAfterMs === null) this.scheduler.schedule(key, this.deps.config.resyncSeconds * 1000, 'resync');
+    else this.scheduler.schedule(key, requeueAfterMs);
   }
 
   private async process(key: string): Promise<void> {
@@ -181,7 +184,8 @@ export class Controller {
     try {
       const { requeueAfterMs, conflict } = await reconcile(this.reconcilerDeps, key, this.abort.signal);
       this.failures.delete(key);
-      this.scheduler.schedule(key, conflict ? this.afterConflict(key) : this.settled(key, requeueAfterMs));
+      if (conflict) this.scheduler.schedule(key, this.afterConflict(key));
+      else this.settled(key, requeueAfterMs);
       timer({ result: 'ok' });
     } catch (err) {
       if (err instanceof ShutdownError) {

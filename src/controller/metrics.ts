@@ -37,6 +37,8 @@ export class ControllerMetrics {
   readonly successes = new Counter({ name: 'pennant_canary_successes_total', help: 'Promotions', labelNames: ['name', 'namespace', 'deployment_strategy', 'analysis_status'], registers: [this.registry] });
   readonly failures = new Counter({ name: 'pennant_canary_failures_total', help: 'Rollbacks and failed promotions', labelNames: ['name', 'namespace', 'deployment_strategy', 'analysis_status'], registers: [this.registry] });
   readonly reconcileDuration = new Histogram({ name: 'pennant_reconcile_duration_seconds', help: 'Time of one reconcile', labelNames: ['result'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  /** From queued to taken by a worker: workers too few, or events stuck behind idle re-checks, show here. */
+  readonly queueWait = new Histogram({ name: 'pennant_workqueue_queue_duration_seconds', help: 'Time a Canary waited in the work queue before a worker took it, by lane (event: a change or a due step; resync: an idle re-check)', labelNames: ['lane'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   readonly reconcileErrors = new Counter({ name: 'pennant_reconcile_errors_total', help: 'Reconciles that failed and were retried', labelNames: ['reason'], registers: [this.registry] });
   readonly conflicts = new Counter({ name: 'pennant_status_conflicts_total', help: 'Status writes refused with 409 Conflict', registers: [this.registry] });
   readonly queueDepth: Gauge = new Gauge({ name: 'pennant_workqueue_depth', help: 'Keys waiting in the work queue', registers: [this.registry], collect: () => this.sample(this.queueDepth, (s) => s.queueDepth()) });

@@ -20,6 +20,9 @@ interface Entry {
   key: string;
 }
 
+/** The work queue's lane a wake-up is for: a step due, or an idle re-check (work-queue.ts). */
+type Lane = 'event' | 'resync';
+
 /**
  * One timer for every Canary: a binary min-heap of wake-up times and a single setTimeout for the
  * earliest. Scheduling a key that is already due sooner keeps the sooner time: an early wake-up costs
@@ -28,22 +31,25 @@ interface Entry {
 export class Scheduler {
   private heap: Entry[] = [];
   private readonly due = new Map<string, number>();
+  private readonly lanes = new Map<string, Lane>();
   private timer: unknown;
   private timerAt = Infinity;
 
-  constructor(private readonly fire: (key: string) => void, private readonly clock: Clock = systemClock) {}
+  constructor(private readonly fire: (key: string, lane: Lane) => void, private readonly clock: Clock = systemClock) {}
 
-  schedule(key: string, delayMs: number): void {
+  schedule(key: string, delayMs: number, lane: Lane = 'event'): void {
     const at = this.clock.now() + Math.max(0, delayMs);
     const existing = this.due.get(key);
     if (existing !== undefined && existing <= at) return;
     this.due.set(key, at);
+    this.lanes.set(key, lane);
     this.push({ at, key });
     this.arm();
   }
 
   cancel(key: string): void {
     this.due.delete(key);
+    this.lanes.delete(key);
   }
 
   get size(): number {
@@ -56,6 +62,7 @@ export class Scheduler {
     this.timerAt = Infinity;
     this.heap = [];
     this.due.clear();
+    this.lanes.clear();
   }
 
   private arm(): void {
@@ -74,8 +81,10 @@ export class Scheduler {
       const entry = this.pop();
       // Stale entries (rescheduled sooner, or cancelled) are skipped: `due` holds the truth.
       if (entry && this.due.get(entry.key) === entry.at) {
+        const lane = this.lanes.get(entry.key) ?? 'event';
         this.due.delete(entry.key);
-        this.fire(entry.key);
+        this.lanes.delete(entry.key);
+        this.fire(entry.key, lane);
       }
     }
     this.arm();

@@ -1,15 +1,17 @@
 /** Cumulative buckets of one Prometheus histogram: `le` (seconds) → count. */
 export type Buckets = Map<number, number>;
 
-/** The buckets of `name` summed over its label sets, from Prometheus' text exposition format. */
-export function histogramBuckets(exposition: string, name: string): Buckets {
+/** The buckets of `name` summed over its label sets (those with `where`'s labels), from Prometheus' text exposition format. */
+export function histogramBuckets(exposition: string, name: string, where: Readonly<Record<string, string>> = {}): Buckets {
   const buckets: Buckets = new Map();
   const pattern = new RegExp(`^${name}_bucket\\{([^}]*)\\}\\s+(\\S+)`);
   for (const line of exposition.split('\n')) {
     const match = pattern.exec(line);
     if (!match) continue;
-    const le = /le="([^"]+)"/.exec(match[1] ?? '')?.[1];
+    const labels = match[1] ?? '';
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
     if (le === undefined) continue;
+    if (Object.entries(where).some(([label, value]) => !labels.includes(`${label}="${value}"`))) continue;
     const bound = le === '+Inf' ? Infinity : Number(le);
     buckets.set(bound, (buckets.get(bound) ?? 0) + Number(match[2]));
   }

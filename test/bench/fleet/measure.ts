@@ -9,7 +9,7 @@ import { AuditTail, countRequests } from './audit.js';
 import { CONTROLLER_USERS, freshBenchCluster } from './bench-cluster.js';
 import type { ControllerProcess } from './controller-process.js';
 import { bump, createNamespaces, createUnrelated, fleetApps, fleetObjects, inParallel, planFleet, type FleetMember, type FleetPlan } from './fleet.js';
-import { bucketDelta, histogramBuckets, quantile } from './histogram.js';
+import { bucketDelta, type Buckets, histogramBuckets, quantile } from './histogram.js';
 import type { FleetOptions } from './options.js';
 import { startCountingProxy, type CountingProxy } from './prom-proxy.js';
 import { median, perInterval, type RunFigures, type WindowFigures } from './report.js';
@@ -71,6 +71,7 @@ export async function measure(subject: Subject, o: FleetOptions, log: Log): Prom
       promQueriesPerInterval: active.promQueriesPerInterval, cpuSecondsPerInterval: active.cpuSecondsPerInterval,
       rssMiB: controller.rssMiB(),
       reconcileP50Ms: window.reconcile?.p50 ?? null, reconcileP99Ms: window.reconcile?.p99 ?? null,
+      queueWaitP99Ms: window.queueWait?.p99 ?? null,
       initializeSeconds: Number(initializeSeconds.toFixed(1)),
       bumpToProgressingSeconds: bumpToProgressing.length ? { p50: median(bumpToProgressing), max: Math.max(...bumpToProgressing) } : null,
       failureToRollbackSeconds,
@@ -114,16 +115,15 @@ async function scrape(url: string): Promise<string> {
   }
 }
 
-async function measureWindow(run: Running, subject: Subject, o: FleetOptions): Promise<{ figures: WindowFigures; reconcile?: { p50: number | null; p99: number | null } }> {
+async function measureWindow(run: Running, subject: Subject, o: FleetOptions): Promise<{ figures: WindowFigures; reconcile?: Quantiles; queueWait?: Quantiles }> {
   run.audit.read();
   const queries = run.proxy.queries();
   const cpu = run.controller.cpuSeconds();
-  const histogram = subject.reconcileHistogram;
-  const before = histogram ? histogramBuckets(await scrape(run.metricsUrl), histogram.name) : undefined;
+  const before = await scrapeHistograms(run, subject);
   await sleep(o.intervals * o.intervalSeconds * 1000);
   run.controller.assertAlive();
   const counts = countRequests(run.audit.read(), run.user);
-  const after = histogram ? histogramBuckets(await scrape(run.metricsUrl), histogram.name) : undefined;
+  const after = await scrapeHistograms(run, subject);
   const n = o.intervals;
   const figures: WindowFigures = {
     apiRequestsPerInterval: perInterval(counts.total, n),
@@ -133,11 +133,28 @@ async function measureWindow(run: Running, subject: Subject, o: FleetOptions): P
     cpuSecondsPerInterval: perInterval(run.controller.cpuSeconds() - cpu, n),
     byVerbResource: Object.fromEntries(Object.entries(counts.byVerbResource).map(([k, v]) => [k, perInterval(v, n)])),
   };
-  if (!before || !after) return { figures };
-  const delta = bucketDelta(before, after);
+  return {
+    figures,
+    ...(before.reconcile && after.reconcile ? { reconcile: quantilesMs(bucketDelta(before.reconcile, after.reconcile)) } : {}),
+    ...(before.queueWait && after.queueWait ? { queueWait: quantilesMs(bucketDelta(before.queueWait, after.queueWait)) } : {}),
+  };
+}
+
+interface Quantiles { p50: number | null; p99: number | null }
+
+async function scrapeHistograms(run: Running, subject: Subject): Promise<{ reconcile?: Buckets; queueWait?: Buckets }> {
+  if (!subject.reconcileHistogram && !subject.queueWaitHistogram) return {};
+  const text = await scrape(run.metricsUrl);
+  return {
+    ...(subject.reconcileHistogram ? { reconcile: histogramBuckets(text, subject.reconcileHistogram.name) } : {}),
+    ...(subject.queueWaitHistogram ? { queueWait: histogramBuckets(text, subject.queueWaitHistogram.name, subject.queueWaitHistogram.where) } : {}),
+  };
+}
+
+function quantilesMs(delta: Buckets): Quantiles {
   const ms = (q: number) => {
     const seconds = quantile(q, delta);
     return seconds === null ? null : Number((seconds * 1000).toFixed(1));
   };
-  return { figures, reconcile: { p50: ms(0.5), p99: ms(0.99) } };
+  return { p50: ms(0.5), p99: ms(0.99) };
 }

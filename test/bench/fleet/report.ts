@@ -26,6 +26,8 @@ export interface RunFigures {
   rssMiB: number;
   reconcileP50Ms: number | null;
   reconcileP99Ms: number | null;
+  /** How long a change (or a due step) waited for a worker, p99 over the window; null without that histogram. */
+  queueWaitP99Ms: number | null;
   initializeSeconds: number;
   bumpToProgressingSeconds: { p50: number; max: number } | null;
   /** A revision answering only errors: from the bump to Failed with all traffic on the primary. */
@@ -61,6 +63,7 @@ const ROWS: Row[] = [
   ['CPU s / interval', (f) => f.cpuSecondsPerInterval],
   ['reconcile p50 ms', (f) => f.reconcileP50Ms],
   ['reconcile p99 ms', (f) => f.reconcileP99Ms],
+  ['work queue wait p99 ms (changes)', (f) => f.queueWaitP99Ms],
   ['all Initialized after s', (f) => f.initializeSeconds],
   ['bump → Progressing s (p50)', (f) => f.bumpToProgressingSeconds?.p50],
   ['bump → Progressing s (max)', (f) => f.bumpToProgressingSeconds?.max],

@@ -21,6 +21,8 @@ export interface Subject {
   start(o: { kubeconfig: string; metricsServer: string; provider: string; port: number; logFile: string }): ControllerProcess;
   /** Where its own /metrics is, when it has a reconcile histogram. */
   reconcileHistogram?: { name: string };
+  /** Its work queue's wait histogram for changes (not idle re-checks), when it has one. */
+  queueWaitHistogram?: { name: string; where: Record<string, string> };
 }
 
 function providerCrds(provider: string): KubeObject[] {
@@ -48,6 +50,7 @@ export const pennant: Subject = {
     return new ControllerProcess(process.execPath, ['--input-type=module', '-e', script, 'pennant', 'run', '--kubeconfig', o.kubeconfig, '--metrics-server', o.metricsServer, '--provider', o.provider, '--port', String(o.port), '--log-level', 'info'], o.logFile, { ...process.env, NODE_OPTIONS: process.env.PENNANT_BENCH_NODE_OPTIONS ?? shippedNodeOptions() });
   },
   reconcileHistogram: { name: 'pennant_reconcile_duration_seconds' },
+  queueWaitHistogram: { name: 'pennant_workqueue_queue_duration_seconds', where: { lane: 'event' } },
 };
 
 export const flagger: Subject = {

@@ -16,6 +16,15 @@ describe('reconcile latency from the controller’s histogram', () => {
     expect([...histogramBuckets(text, 'pennant_reconcile_duration_seconds')]).toEqual([[0.01, 3], [0.1, 5], [Infinity, 6]]);
   });
 
+  it('with `where`, sums only the label sets that have those labels', () => {
+    const text = [
+      exposition([['0.01', 1], ['+Inf', 4]], 'lane="event"'),
+      exposition([['0.01', 7], ['+Inf', 9]], 'lane="resync"'),
+    ].join('\n');
+    expect([...histogramBuckets(text, 'pennant_reconcile_duration_seconds', { lane: 'event' })]).toEqual([[0.01, 1], [Infinity, 4]]);
+    expect([...histogramBuckets(text, 'pennant_reconcile_duration_seconds', { lane: 'none' })]).toEqual([]);
+  });
+
   it('takes what was observed between two scrapes', () => {
     const before = new Map([[0.01, 3], [0.1, 5], [Infinity, 6]]);
     const after = new Map([[0.01, 4], [0.1, 9], [Infinity, 10]]);

@@ -112,6 +112,19 @@ describe('Scheduler', () => {
     expect(fired).toEqual([{ key: 'a', at: 3000 }]);
   });
 
+  it('fires each key with the lane it was scheduled for; a sooner schedule brings its own lane', () => {
+    const clock = new FakeClock();
+    const fired: [string, string][] = [];
+    const scheduler = new Scheduler((key, lane) => fired.push([key, lane]), clock);
+    scheduler.schedule('idle', 300_000, 'resync');
+    scheduler.schedule('step', 30_000);
+    scheduler.schedule('bumped', 300_000, 'resync');
+    scheduler.schedule('bumped', 500); // its Deployment changed meanwhile: an event, sooner
+    scheduler.schedule('step', 60_000, 'resync'); // later: the sooner step (an event) is kept
+    clock.advance(300_000);
+    expect(fired).toEqual([['bumped', 'event'], ['step', 'event'], ['idle', 'resync']]);
+  });
+
   it('a negative delay fires at once', () => {
     const { clock, fired, scheduler } = setup();
     scheduler.schedule('a', -500);

@@ -125,4 +125,61 @@ describe('WorkQueue', () => {
     expect(runs).toBeGreaterThanOrEqual(keys.filter((k) => lastAdd[k] !== undefined).length);
     expect(runs).toBeLessThanOrEqual(200);
   });
+
+  describe('lanes', () => {
+    it('events come out before idle re-checks, each lane in the order added', async () => {
+      const q = new WorkQueue();
+      for (const key of ['r1', 'r2', 'r3']) q.add(key, 'resync');
+      q.add('e1');
+      q.add('e2', 'event');
+      const got: (string | undefined)[] = [];
+      for (let i = 0; i < 5; i++) got.push(await q.get());
+      expect(got).toEqual(['e1', 'e2', 'r1', 'r2', 'r3']);
+    });
+
+    it('a key waiting as a re-check moves up when it becomes an event, and is still queued once', async () => {
+      const q = new WorkQueue();
+      for (const key of ['r1', 'r2', 'r3']) q.add(key, 'resync');
+      q.add('e1');
+      q.add('r3');
+      q.add('r3', 'resync'); // does not move it back down
+      expect(q.length).toBe(4);
+      const got: (string | undefined)[] = [];
+      for (let i = 0; i < 4; i++) got.push(await q.get());
+      expect(got).toEqual(['e1', 'r3', 'r1', 'r2']);
+    });
+
+    it('a key added while in flight comes back in the most urgent lane it was added in', async () => {
+      const q = new WorkQueue();
+      q.add('a');
+      await q.get();
+      q.add('a', 'resync');
+      q.add('a', 'event');
+      q.add('a', 'resync');
+      q.add('r', 'resync');
+      q.done('a');
+      expect(await q.get()).toBe('a'); // an event: ahead of 'r', which was queued first
+      expect(await q.get()).toBe('r');
+    });
+
+    it('tells how long each key waited, by lane, from its first add (a move up keeps the wait)', async () => {
+      let now = 0;
+      const waits: [string, number][] = [];
+      const q = new WorkQueue((lane, seconds) => waits.push([lane, seconds]), () => now);
+      q.add('r', 'resync');
+      now = 1500;
+      q.add('e');
+      q.add('r'); // up to the event lane, queued since 0
+      now = 2000;
+      await q.get();
+      now = 2250;
+      await q.get();
+      expect(waits).toEqual([['event', 0.5], ['event', 2.25]]);
+      // A worker already waiting takes the key at once: a wait of 0.
+      const waiting = q.get();
+      q.add('x', 'resync');
+      expect(await waiting).toBe('x');
+      expect(waits.at(-1)).toEqual(['resync', 0]);
+    });
+  });
 });
