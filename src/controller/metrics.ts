@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The controller's state that gauges show, read when /metrics is scraped. */
 export interface GaugeSources {
@@ -19,6 +19,16 @@ export class ControllerMetrics {
    * namespace after every reconcile made each reconcile O(Canaries), and a resync O(Canaries²).
    */
   private sources: GaugeSources | undefined;
+
+  /**
+   * The process' own: `process_resident_memory_bytes`, CPU, `nodejs_heap_*` by space, GC and
+   * event-loop lag (prom-client's defaults, as a Go controller exports `go_*` and `process_*`).
+   * Only `pennant run` asks for them: they watch the event loop from the moment they are registered.
+   */
+  withProcessMetrics(): this {
+    collectDefaultMetrics({ register: this.registry });
+    return this;
+  }
   readonly info = new Gauge({ name: 'pennant_info', help: 'Pennant version and default provider', labelNames: ['version', 'provider'], registers: [this.registry] });
   readonly canaryTotal: Gauge<'namespace'> = new Gauge({
     name: 'pennant_canary_total', help: 'Canaries per namespace', labelNames: ['namespace'], registers: [this.registry],

@@ -56,7 +56,7 @@ export async function startController(
   const onWatchRestart = (type: ResourceType, err: unknown, retryInMs: number) =>
     logger.warn({ kind: type.kind, apiVersion: type.apiVersion, retryInMs, err: explainKubeFailure(err) }, 'watch failed; retrying');
   const kube = new RealKube(kubeConfigFrom(connection), { onWatchRestart });
-  const metrics = new ControllerMetrics();
+  const metrics = new ControllerMetrics().withProcessMetrics();
   metrics.info.set({ version, provider: config.provider }, 1);
   const clientFor = impersonatingClients(kube, (user) => new RealKube(kubeConfigFrom({ ...connection, impersonate: { user } })));
   const gitOps = gitOpsFor({ config, kube, clientFor, logger, metrics, env, cache: () => controller.cache });

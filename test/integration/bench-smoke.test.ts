@@ -32,7 +32,7 @@ describe('npm run bench -- --canaries 5 --json', () => {
     const result = JSON.parse(line) as Record<string, unknown>;
     expect(result).toMatchObject({
       controller: 'pennant', canaries: 5, progressing: 1, provider: 'kubernetes', intervalSeconds: 10, intervals: 2,
-      apiRequestsPerInterval: aNumber, apiReadsPerInterval: aNumber, promQueriesPerInterval: aNumber, rssMiB: aNumber, reconcileP99Ms: aNumber, queueWaitP99Ms: aNumber,
+      apiRequestsPerInterval: aNumber, apiReadsPerInterval: aNumber, promQueriesPerInterval: aNumber, rssMiB: aNumber, reconcileP99Ms: aNumber, queueWaitP99Ms: aNumber, heapUsedMiB: aNumber,
     });
     // A bumped canary makes writes (its status at least), and a faulty revision is rolled back.
     expect(result.apiRequestsPerInterval).toBeGreaterThan(0);

@@ -18,6 +18,9 @@ describe('pennant run', () => {
       expect((await get('/healthz')).status).toBe(200);
       const metrics = await (await get('/metrics')).text();
       expect(metrics).toMatch(/^pennant_info\{version="[^"]+",provider="kubernetes"\} 1$/m);
+      // The process' own, as a Go controller's go_* and process_*: what its memory and GC are.
+      expect(Number(/^process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(20 * 2 ** 20);
+      expect(metrics).toMatch(/^nodejs_heap_space_size_used_bytes\{space="old"\} \d+/m);
       // The web view, read-only, on the same port, from the controller's informer cache.
       expect(await (await get('/ui/api/canaries')).json()).toMatchObject({ rows: expect.any(Array), actions: false, ready: true });
       expect((await get('/ui/')).headers.get('content-security-policy')).toContain("script-src 'self'");

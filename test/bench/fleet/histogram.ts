@@ -47,3 +47,9 @@ export function quantile(q: number, buckets: Buckets): number | null {
   }
   return lowerBound;
 }
+
+/** An unlabelled gauge's value from Prometheus' text exposition format; null when absent. */
+export function gaugeValue(exposition: string, name: string): number | null {
+  const match = new RegExp(`^${name}(?:\\{\\})?\\s+(\\S+)`, 'm').exec(exposition);
+  return match ? Number(match[1]) : null;
+}

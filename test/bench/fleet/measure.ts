@@ -9,7 +9,7 @@ import { AuditTail, countRequests } from './audit.js';
 import { CONTROLLER_USERS, freshBenchCluster } from './bench-cluster.js';
 import type { ControllerProcess } from './controller-process.js';
 import { bump, createNamespaces, createUnrelated, fleetApps, fleetObjects, inParallel, planFleet, type FleetMember, type FleetPlan } from './fleet.js';
-import { bucketDelta, type Buckets, histogramBuckets, quantile } from './histogram.js';
+import { bucketDelta, type Buckets, gaugeValue, histogramBuckets, quantile } from './histogram.js';
 import type { FleetOptions } from './options.js';
 import { startCountingProxy, type CountingProxy } from './prom-proxy.js';
 import { median, perInterval, type RunFigures, type WindowFigures } from './report.js';
@@ -63,6 +63,7 @@ export async function measure(subject: Subject, o: FleetOptions, log: Log): Prom
     log(`${subject.name}: measuring ${o.intervals} intervals with ${plan.progressing.length} progressing`);
     const window = await measureWindow(run, subject, o);
     const failureToRollbackSeconds = plan.faulty ? await rollbackSeconds(phases, plan.faulty, bumped, o, controller) : null;
+    const heapUsed = gaugeValue(await scrape(run.metricsUrl), subject.heapUsedGauge);
     const active = o.progressing > 0 ? window.figures : idle.figures;
     return {
       controller: subject.name, canaries: o.canaries, progressing: o.progressing, provider: o.provider,
@@ -70,6 +71,7 @@ export async function measure(subject: Subject, o: FleetOptions, log: Log): Prom
       apiRequestsPerInterval: active.apiRequestsPerInterval, apiReadsPerInterval: active.apiReadsPerInterval,
       promQueriesPerInterval: active.promQueriesPerInterval, cpuSecondsPerInterval: active.cpuSecondsPerInterval,
       rssMiB: controller.rssMiB(),
+      heapUsedMiB: heapUsed === null ? null : Number((heapUsed / 2 ** 20).toFixed(1)),
       reconcileP50Ms: window.reconcile?.p50 ?? null, reconcileP99Ms: window.reconcile?.p99 ?? null,
       queueWaitP99Ms: window.queueWait?.p99 ?? null,
       initializeSeconds: Number(initializeSeconds.toFixed(1)),

@@ -24,6 +24,8 @@ export interface RunFigures {
   cpuSecondsPerInterval: number;
   /** Highest resident set size sampled over the whole run. */
   rssMiB: number;
+  /** Its live heap at the end of the run (Node's heap used, Go's heap in use), from its /metrics. */
+  heapUsedMiB: number | null;
   reconcileP50Ms: number | null;
   reconcileP99Ms: number | null;
   /** How long a change (or a due step) waited for a worker, p99 over the window; null without that histogram. */
@@ -60,6 +62,7 @@ const ROWS: Row[] = [
   ['API requests / interval, idle', (f) => f.idle.apiRequestsPerInterval],
   ['PromQL queries / interval', (f) => f.promQueriesPerInterval],
   ['RSS MiB (max)', (f) => f.rssMiB],
+  ['  live heap MiB at the end', (f) => f.heapUsedMiB],
   ['CPU s / interval', (f) => f.cpuSecondsPerInterval],
   ['reconcile p50 ms', (f) => f.reconcileP50Ms],
   ['reconcile p99 ms', (f) => f.reconcileP99Ms],

@@ -23,6 +23,8 @@ export interface Subject {
   reconcileHistogram?: { name: string };
   /** Its work queue's wait histogram for changes (not idle re-checks), when it has one. */
   queueWaitHistogram?: { name: string; where: Record<string, string> };
+  /** The gauge of its live heap in bytes on its /metrics: RSS minus this is the runtime, code and free heap. */
+  heapUsedGauge: string;
 }
 
 function providerCrds(provider: string): KubeObject[] {
@@ -51,6 +53,7 @@ export const pennant: Subject = {
   },
   reconcileHistogram: { name: 'pennant_reconcile_duration_seconds' },
   queueWaitHistogram: { name: 'pennant_workqueue_queue_duration_seconds', where: { lane: 'event' } },
+  heapUsedGauge: 'nodejs_heap_size_used_bytes',
 };
 
 export const flagger: Subject = {
@@ -59,6 +62,7 @@ export const flagger: Subject = {
   crds: (provider) => [...moduleCrds({ module: `${FLAGGER_MODULE}@${FLAGGER_VERSION}`, files: ['artifacts/flagger/crd.yaml'] }), ...providerCrds(provider)],
   start: (o) =>
     new ControllerProcess(join(FLAGGER_BIN_DIR, 'flagger'), ['-kubeconfig', o.kubeconfig, '-metrics-server', o.metricsServer, '-mesh-provider', o.provider, '-port', String(o.port), '-log-level', 'info', '-enable-leader-election=false'], o.logFile),
+  heapUsedGauge: 'go_memstats_heap_inuse_bytes',
 };
 
 /** Compiles Pennant into .pennant/bench-dist (the sources as they are now). */

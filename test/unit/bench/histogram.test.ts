@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketDelta, histogramBuckets, quantile } from '../../bench/fleet/histogram.js';
+import { bucketDelta, gaugeValue, histogramBuckets, quantile } from '../../bench/fleet/histogram.js';
 
 const exposition = (counts: [string, number][], labels = 'controller="canary"'): string =>
   counts.map(([le, n]) => `pennant_reconcile_duration_seconds_bucket{${labels},le="${le}"} ${n}`).join('\n');
@@ -45,5 +45,12 @@ describe('reconcile latency from the controller’s histogram', () => {
   it('has no quantile when nothing was observed', () => {
     expect(quantile(0.99, new Map([[0.01, 0], [Infinity, 0]]))).toBeNull();
     expect(quantile(0.99, new Map())).toBeNull();
+  });
+
+  it('reads an unlabelled gauge, not one whose name it begins', () => {
+    const text = ['# TYPE nodejs_heap_size_used_bytes gauge', 'nodejs_heap_size_used_bytes_other 1', 'nodejs_heap_size_used_bytes 52428800', 'go_memstats_heap_inuse_bytes 1.2e+07'].join('\n');
+    expect(gaugeValue(text, 'nodejs_heap_size_used_bytes')).toBe(52428800);
+    expect(gaugeValue(text, 'go_memstats_heap_inuse_bytes')).toBe(12_000_000);
+    expect(gaugeValue(text, 'absent')).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ const window = (requests: number, byVerbResource: Record<string, number> = {}) =
 const figures = (controller: 'pennant' | 'flagger', requests: number, rssMiB: number): RunFigures => ({
   controller, canaries: 100, progressing: 5, provider: 'kubernetes', intervalSeconds: 30, intervals: 3, unrelated: 10_000,
   apiRequestsPerInterval: requests, apiReadsPerInterval: 0, promQueriesPerInterval: 2, cpuSecondsPerInterval: 0.1, rssMiB,
-  reconcileP50Ms: 2, reconcileP99Ms: null, queueWaitP99Ms: null, initializeSeconds: 40, bumpToProgressingSeconds: { p50: 0.3, max: 0.5 }, failureToRollbackSeconds: 95,
+  reconcileP50Ms: 2, reconcileP99Ms: null, queueWaitP99Ms: null, heapUsedMiB: null, initializeSeconds: 40, bumpToProgressingSeconds: { p50: 0.3, max: 0.5 }, failureToRollbackSeconds: 95,
   idle: window(1), progressingWindow: window(requests, { 'patch canaries/status': requests }),
 });
 
