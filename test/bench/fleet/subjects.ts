@@ -49,7 +49,9 @@ export const pennant: Subject = {
   start: (o) => {
     const main = join(PENNANT_BUILD, 'cli/main.js');
     const script = `const m = await import(${JSON.stringify(`file://${main}`)}); process.exitCode = await m.main(process.argv);`;
-    return new ControllerProcess(process.execPath, ['--input-type=module', '-e', script, 'pennant', 'run', '--kubeconfig', o.kubeconfig, '--metrics-server', o.metricsServer, '--provider', o.provider, '--port', String(o.port), '--log-level', 'info'], o.logFile, { ...process.env, NODE_OPTIONS: process.env.PENNANT_BENCH_NODE_OPTIONS ?? shippedNodeOptions() });
+    // PENNANT_BENCH_NODE_ARGS: V8 flags NODE_OPTIONS refuses (--optimize-for-size), on node's command line.
+    const nodeArgs = (process.env.PENNANT_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    return new ControllerProcess(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, 'pennant', 'run', '--kubeconfig', o.kubeconfig, '--metrics-server', o.metricsServer, '--provider', o.provider, '--port', String(o.port), '--log-level', 'info'], o.logFile, { ...process.env, NODE_OPTIONS: process.env.PENNANT_BENCH_NODE_OPTIONS ?? shippedNodeOptions() });
   },
   reconcileHistogram: { name: 'pennant_reconcile_duration_seconds' },
   queueWaitHistogram: { name: 'pennant_workqueue_queue_duration_seconds', where: { lane: 'event' } },
